@@ -1,0 +1,127 @@
+/**
+ * The one place that reads process.env. Everything else receives a parsed, validated Config.
+ * A bad value fails start-up with a message naming the variable.
+ */
+import path from 'node:path';
+
+export interface ProviderCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface PolarConfig {
+  credentials: ProviderCredentials | null;
+  authorizationUrl: string;
+  tokenUrl: string;
+  apiUrl: string;
+}
+
+export interface OuraConfig {
+  credentials: ProviderCredentials | null;
+  authorizationUrl: string;
+  tokenUrl: string;
+  apiUrl: string;
+  webhookVerificationToken: string | null;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Base URL the outside world reaches this server at (OAuth callbacks, webhooks). */
+  publicUrl: string;
+  /** PostgreSQL URL, or null for the embedded PGlite database in dataDir. */
+  databaseUrl: string | null;
+  dataDir: string;
+  initialApiKey: string | null;
+  /** Hex or base64 32-byte key; null means "use/generate the key file in dataDir" (embedded only). */
+  encryptionKey: string | null;
+  oauthRedirectAllowlist: string[];
+  maxPageSize: number;
+  defaultPageSize: number;
+  sync: {
+    backfillDays: number;
+    intervalSeconds: number;
+  };
+  polar: PolarConfig;
+  oura: OuraConfig;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string): string | null {
+  const value = env[name]?.trim();
+  return value ? value : null;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = str(env, name);
+  if (raw === null) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+function url(env: Env, name: string, fallback: string): string {
+  const raw = str(env, name) ?? fallback;
+  try {
+    return new URL(raw).toString().replace(/\/$/, '');
+  } catch {
+    throw new ConfigError(`${name} must be an absolute URL (got "${raw}")`);
+  }
+}
+
+function credentials(env: Env, prefix: string): ProviderCredentials | null {
+  const clientId = str(env, `${prefix}_CLIENT_ID`);
+  const clientSecret = str(env, `${prefix}_CLIENT_SECRET`);
+  if (!clientId && !clientSecret) return null;
+  if (!clientId || !clientSecret) {
+    throw new ConfigError(`${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET must be set together`);
+  }
+  return { clientId, clientSecret };
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const port = int(env, 'PORT', 4000, 0, 65535);
+  const host = str(env, 'HOST') ?? '0.0.0.0';
+  const databaseUrl = str(env, 'DATABASE_URL');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a postgresql:// URL (leave it unset for the embedded database)');
+  }
+  const maxPageSize = int(env, 'MAX_PAGE_SIZE', 100, 1, 1000);
+  return {
+    port,
+    host,
+    publicUrl: url(env, 'PUBLIC_URL', `http://localhost:${port}`),
+    databaseUrl,
+    dataDir: path.resolve(str(env, 'DATA_DIR') ?? './data'),
+    initialApiKey: str(env, 'INITIAL_API_KEY'),
+    encryptionKey: str(env, 'ENCRYPTION_KEY'),
+    oauthRedirectAllowlist: (str(env, 'OAUTH_REDIRECT_ALLOWLIST') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    maxPageSize,
+    defaultPageSize: Math.min(maxPageSize, int(env, 'DEFAULT_PAGE_SIZE', 20, 1, 1000)),
+    sync: {
+      backfillDays: int(env, 'SYNC_BACKFILL_DAYS', 90, 1, 730),
+      intervalSeconds: int(env, 'SYNC_INTERVAL_SECONDS', 3600, 0, 7 * 24 * 3600),
+    },
+    polar: {
+      credentials: credentials(env, 'POLAR'),
+      authorizationUrl: url(env, 'POLAR_AUTHORIZATION_URL', 'https://flow.polar.com/oauth2/authorization'),
+      tokenUrl: url(env, 'POLAR_TOKEN_URL', 'https://polarremote.com/v2/oauth2/token'),
+      apiUrl: url(env, 'POLAR_API_URL', 'https://www.polaraccesslink.com'),
+    },
+    oura: {
+      credentials: credentials(env, 'OURA'),
+      authorizationUrl: url(env, 'OURA_AUTHORIZATION_URL', 'https://cloud.ouraring.com/oauth/authorize'),
+      tokenUrl: url(env, 'OURA_TOKEN_URL', 'https://api.ouraring.com/oauth/token'),
+      apiUrl: url(env, 'OURA_API_URL', 'https://api.ouraring.com'),
+      webhookVerificationToken: str(env, 'OURA_WEBHOOK_VERIFICATION_TOKEN'),
+    },
+  };
+}

@@ -1,0 +1,20 @@
+// Imports every type file, then builds the schema. Nothing else belongs here.
+import { builder } from './builder.js';
+import './types/scalars.js';
+import './types/enums.js';
+import './types/health-record.js';
+import './types/workout.js';
+import './types/sleep-session.js';
+import './types/recovery.js';
+import './types/daily-activity.js';
+import './types/vo2max-estimate.js';
+import './types/heart-rate-sample.js';
+import './types/day.js';
+import './types/connection.js';
+import './types/user.js';
+import './types/api-key.js';
+
+builder.queryType({ description: 'Read health data. Every operation needs "Authorization: Bearer <api key>".' });
+builder.mutationType({ description: 'Change data. Each mutation says which key scope it needs.' });
+
+export const schema = builder.toSchema({ sortSchema: false });

@@ -1,0 +1,18 @@
+import { builder } from '../builder.js';
+import { ConnectionStatusEnum, ProviderEnum } from './enums.js';
+
+export const ConnectionRef = builder.prismaNode('Connection', {
+  id: { field: 'id' },
+  description: "A user's link to one provider account. Tokens are stored encrypted and never exposed.",
+  fields: (t) => ({
+    provider: t.expose('provider', { type: ProviderEnum, description: 'The connected provider.' }),
+    providerUserId: t.exposeString('providerUserId', { nullable: true, description: "The user's id at the provider." }),
+    status: t.expose('status', { type: ConnectionStatusEnum, description: 'Whether the connection is syncing.' }),
+    scopes: t.exposeStringList('scopes', { description: 'Scopes the user granted at the provider.' }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true, description: 'When the current access token expires.' }),
+    lastSyncedAt: t.expose('lastSyncedAt', { type: 'DateTime', nullable: true, description: 'End of the last successful sync.' }),
+    lastError: t.exposeString('lastError', { nullable: true, description: 'The last sync error, if the last sync failed.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the user connected.' }),
+    user: t.relation('user', { description: 'The user this connection belongs to.' }),
+  }),
+});

@@ -1,0 +1,26 @@
+import type { DailyActivity, Recovery, SleepSession, Workout } from '../../generated/prisma/client.js';
+import { builder } from '../builder.js';
+import { DailyActivityRef } from './daily-activity.js';
+import { RecoveryRef } from './recovery.js';
+import { SleepSessionRef } from './sleep-session.js';
+import { WorkoutRef } from './workout.js';
+
+export interface DayShape {
+  date: string;
+  workouts: Workout[];
+  sleep: SleepSession[];
+  recovery: Recovery[];
+  activity: DailyActivity[];
+}
+
+export const DayRef = builder.objectRef<DayShape>('Day');
+DayRef.implement({
+  description: "One local calendar day of a user, with every provider's records for it.",
+  fields: (t) => ({
+    date: t.field({ type: 'LocalDate', description: 'The local date.', resolve: (d) => d.date }),
+    workouts: t.field({ type: [WorkoutRef], description: 'Workouts that started on this date, from every provider, by start time.', resolve: (d) => d.workouts }),
+    sleep: t.field({ type: [SleepSessionRef], description: 'Sleep periods that ended on the morning of this date, from every provider.', resolve: (d) => d.sleep }),
+    recovery: t.field({ type: [RecoveryRef], description: "This night's recovery (Nightly Recharge, readiness), from every provider.", resolve: (d) => d.recovery }),
+    activity: t.field({ type: [DailyActivityRef], description: 'Activity summaries of this date, from every provider.', resolve: (d) => d.activity }),
+  }),
+});

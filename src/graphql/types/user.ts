@@ -1,0 +1,171 @@
+import { createGraphQLError } from 'graphql-yoga';
+import { Prisma } from '../../generated/prisma/client.js';
+import type { Provider } from '../../generated/prisma/enums.js';
+import { builder } from '../builder.js';
+import { dateRange } from '../dates.js';
+import { ConnectionRef } from './connection.js';
+import { DayRef } from './day.js';
+import { ProviderEnum } from './enums.js';
+import { HeartRateSampleRef } from './heart-rate-sample.js';
+import './daily-activity.js';
+import './recovery.js';
+import './sleep-session.js';
+import './vo2max-estimate.js';
+import './workout.js';
+
+
+export const UserRef = builder.prismaNode('User', {
+  id: { field: 'id' },
+  description: 'A person whose wearable data the gateway holds.',
+  fields: (t) => {
+    const range = () => ({
+      from: t.arg({ type: 'LocalDate', required: true, description: 'First local date, inclusive.' }),
+      to: t.arg({ type: 'LocalDate', required: true, description: 'Last local date, inclusive.' }),
+      provider: t.arg({ type: ProviderEnum, description: 'Only records from this provider.' }),
+    });
+    const rangeWhere = (args: { from: string; to: string; provider?: string | null }) => {
+      const { from, to } = dateRange(args.from, args.to);
+      return {
+        localDate: { gte: from, lte: to },
+        ...(args.provider ? { provider: args.provider as Provider } : {}),
+      };
+    };
+    return {
+      externalId: t.exposeString('externalId', {
+        nullable: true,
+        description: "The operator's own id for this user (e.g. from its accounts service).",
+      }),
+      createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the user was created.' }),
+      connections: t.relation('connections', {
+        description: 'Provider connections (at most one per provider).',
+        query: { orderBy: { createdAt: 'asc' } },
+      }),
+      workouts: t.relatedConnection('workouts', {
+        cursor: 'id',
+        description: 'Workouts whose local date is in the range, oldest first.',
+        args: range(),
+        query: (args) => ({ where: rangeWhere(args), orderBy: [{ startTime: 'asc' }, { id: 'asc' }] }),
+      }),
+      sleepSessions: t.relatedConnection('sleepSessions', {
+        cursor: 'id',
+        description: 'Sleep periods whose local date (the morning they ended) is in the range.',
+        args: range(),
+        query: (args) => ({ where: rangeWhere(args), orderBy: [{ startTime: 'asc' }, { id: 'asc' }] }),
+      }),
+      recoveries: t.relatedConnection('recoveries', {
+        cursor: 'id',
+        description: 'Nightly recovery records (Nightly Recharge, readiness) in the range.',
+        args: range(),
+        query: (args) => ({ where: rangeWhere(args), orderBy: [{ localDate: 'asc' }, { id: 'asc' }] }),
+      }),
+      dailyActivities: t.relatedConnection('dailyActivities', {
+        cursor: 'id',
+        description: 'Daily activity summaries in the range.',
+        args: range(),
+        query: (args) => ({ where: rangeWhere(args), orderBy: [{ localDate: 'asc' }, { id: 'asc' }] }),
+      }),
+      vo2MaxEstimates: t.relatedConnection('vo2MaxEstimates', {
+        cursor: 'id',
+        description: 'VO2max estimates in the range.',
+        args: range(),
+        query: (args) => ({ where: rangeWhere(args), orderBy: [{ measuredAt: 'asc' }, { id: 'asc' }] }),
+      }),
+      heartRate: t.relatedConnection('heartRate', {
+        type: HeartRateSampleRef,
+        cursor: 'userId_provider_time',
+        description: 'Heart-rate samples between two instants, oldest first.',
+        args: {
+          from: t.arg({ type: 'DateTime', required: true, description: 'Start instant, inclusive.' }),
+          to: t.arg({ type: 'DateTime', required: true, description: 'End instant, exclusive.' }),
+          provider: t.arg({ type: ProviderEnum, description: 'Only samples from this provider.' }),
+        },
+        query: (args) => ({
+          where: { time: { gte: args.from, lt: args.to }, ...(args.provider ? { provider: args.provider } : {}) },
+          orderBy: [{ time: 'asc' }, { provider: 'asc' }],
+        }),
+      }),
+      days: t.field({
+        type: [DayRef],
+        description:
+          'One entry per local date from "from" to "to" (at most 366), each with that day\'s workouts, sleep, ' +
+          'recovery and activity from every provider. Loads all users of one request in a fixed number of statements.',
+        args: {
+          from: t.arg({ type: 'LocalDate', required: true, description: 'First local date, inclusive.' }),
+          to: t.arg({ type: 'LocalDate', required: true, description: 'Last local date, inclusive.' }),
+        },
+        resolve: (user, args, ctx) => {
+          dateRange(args.from, args.to);
+          return ctx.loaders.days.load({ userId: user.id, from: args.from, to: args.to });
+        },
+      }),
+    };
+  },
+});
+
+builder.queryFields((t) => ({
+  users: t.prismaConnection({
+    type: 'User',
+    cursor: 'id',
+    description: 'All users, oldest first.',
+    resolve: (query, _root, _args, ctx) => ctx.prisma.user.findMany({ ...query, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+  }),
+  user: t.prismaField({
+    type: 'User',
+    nullable: true,
+    description: 'A user by global ID.',
+    args: { id: t.arg.globalID({ required: true, for: UserRef, description: 'The user\'s global ID.' }) },
+    resolve: (query, _root, args, ctx) => ctx.prisma.user.findUnique({ ...query, where: { id: args.id.id } }),
+  }),
+  userByExternalId: t.prismaField({
+    type: 'User',
+    nullable: true,
+    description: "A user by the operator's own id.",
+    args: { externalId: t.arg.string({ required: true, description: 'The externalId given at createUser.' }) },
+    resolve: (query, _root, args, ctx) => ctx.prisma.user.findUnique({ ...query, where: { externalId: args.externalId } }),
+  }),
+}));
+
+const CreateUserInput = builder.inputType('CreateUserInput', {
+  description: 'A new user.',
+  fields: (t) => ({
+    externalId: t.string({ description: "The operator's own id for the user; must be unique." }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createUser: t.prismaField({
+    type: 'User',
+    description: 'Creates a user. Needs a WRITE key.',
+    authScopes: { write: true },
+    args: { input: t.arg({ type: CreateUserInput, required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const externalId = input.externalId?.trim() || null;
+      if (input.externalId != null && !externalId) {
+        throw createGraphQLError('externalId must not be blank', { extensions: { code: 'BAD_USER_INPUT' } });
+      }
+      try {
+        return await ctx.prisma.user.create({ ...query, data: { externalId } });
+      } catch (error) {
+        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+          throw createGraphQLError(`A user with externalId "${externalId}" already exists`, {
+            extensions: { code: 'CONFLICT' },
+          });
+        }
+        throw error;
+      }
+    },
+  }),
+  deleteUser: t.field({
+    type: 'ID',
+    description: 'Deletes a user and every record of theirs (connections, tokens, raw payloads, all health data). Needs an ADMIN key. Returns the deleted global ID.',
+    authScopes: { admin: true },
+    args: { id: t.arg.globalID({ required: true, for: UserRef }) },
+    resolve: async (_root, args, ctx) => {
+      const { count } = await ctx.prisma.user.deleteMany({ where: { id: args.id.id } });
+      if (count === 0) throw createGraphQLError('No such user', { extensions: { code: 'NOT_FOUND' } });
+      return Buffer.from(`User:${args.id.id}`).toString('base64');
+    },
+  }),
+}));
+
+void ConnectionRef;

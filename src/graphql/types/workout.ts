@@ -1,0 +1,31 @@
+import { builder } from '../builder.js';
+import { WorkoutSportEnum } from './enums.js';
+import { HealthRecord } from './health-record.js';
+
+export const WorkoutRef = builder.prismaNode('Workout', {
+  id: { field: 'id' },
+  interfaces: [HealthRecord],
+  description: 'A training session or workout.',
+  fields: (t) => ({
+    sport: t.expose('sport', { type: WorkoutSportEnum, description: 'Normalized sport.' }),
+    providerSport: t.exposeString('providerSport', {
+      description: 'The sport as the provider named it (e.g. Polar "RUNNING/RUNNING_ROAD", Oura "running").',
+    }),
+    startTime: t.expose('startTime', { type: 'DateTime', description: 'Start, as a UTC instant.' }),
+    endTime: t.expose('endTime', { type: 'DateTime', description: 'End, as a UTC instant.' }),
+    durationSeconds: t.exposeFloat('durationSeconds', { description: 'Duration in seconds.' }),
+    distanceMeters: t.exposeFloat('distanceMeters', { nullable: true, description: 'Distance in metres.' }),
+    energyKcal: t.exposeFloat('energyKcal', { nullable: true, description: 'Energy expenditure in kilocalories.' }),
+    averageHeartRateBpm: t.exposeFloat('averageHeartRateBpm', { nullable: true, description: 'Average heart rate, beats per minute.' }),
+    maxHeartRateBpm: t.exposeFloat('maxHeartRateBpm', { nullable: true, description: 'Maximum heart rate, beats per minute.' }),
+    trainingLoad: t.exposeFloat('trainingLoad', { nullable: true, description: 'Cardio/training load (Polar cardio load).' }),
+    muscleLoad: t.exposeFloat('muscleLoad', { nullable: true, description: 'Muscle load (Polar), in kJ.' }),
+    intensity: t.exposeString('intensity', { nullable: true, description: 'Intensity as the provider rates it (e.g. Oura easy/moderate/hard).' }),
+    heartRateZones: t.expose('heartRateZones', {
+      type: 'JSON',
+      nullable: true,
+      description: 'Time in heart-rate zones: [{ zone, lowerBpm, upperBpm, durationSeconds }].',
+    }),
+    extras: t.expose('extras', { type: 'JSON', nullable: true, description: 'Provider-specific fields without a common field.' }),
+  }),
+});

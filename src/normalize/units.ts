@@ -1,0 +1,91 @@
+/**
+ * Unit conversions and plausibility checks shared by every provider mapper. A value outside its
+ * plausible range is reported (and nulled by the caller), never stored silently.
+ */
+import type { FieldIssue } from './records.js';
+
+/** ISO-8601 duration ('PT1H2M3.5S', 'P1DT2H') -> seconds. Throws on anything else. */
+export function isoDurationToSeconds(value: string): number {
+  const match = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(value);
+  if (!match || value === 'P' || value.endsWith('T')) throw new RangeError(`Not an ISO-8601 duration: ${value}`);
+  const [, d, h, m, s] = match;
+  return Number(d ?? 0) * 86_400 + Number(h ?? 0) * 3_600 + Number(m ?? 0) * 60 + Number(s ?? 0);
+}
+
+export const kilojoulesToKcal = (kj: number): number => kj / 4.184;
+export const kilometersToMeters = (km: number): number => km * 1000;
+
+/** Plausible ranges for normalized fields (inclusive). */
+export const PLAUSIBLE = {
+  heartRateBpm: [20, 250],
+  hrvMs: [1, 500],
+  breathingRatePerMinute: [3, 60],
+  durationSeconds: [0, 7 * 86_400],
+  distanceMeters: [0, 1_000_000],
+  energyKcal: [0, 30_000],
+  score: [0, 100],
+  steps: [0, 200_000],
+  temperatureDeviationCelsius: [-10, 10],
+  vo2MaxMlPerKgMin: [10, 100],
+  percent: [0, 100],
+} as const satisfies Record<string, readonly [number, number]>;
+
+/**
+ * Collects field issues while a mapper reads a payload. `num` returns a finite number within the
+ * plausible range, or null (recording why when the field was present but unusable).
+ */
+export class FieldReader {
+  readonly issues: FieldIssue[] = [];
+
+  num(field: string, value: unknown, range?: readonly [number, number]): number | null {
+    if (value === undefined || value === null) return null;
+    const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+    if (typeof n !== 'number' || !Number.isFinite(n)) {
+      this.issues.push({ field, reason: `not a number: ${JSON.stringify(value)?.slice(0, 40)}` });
+      return null;
+    }
+    if (range && (n < range[0] || n > range[1])) {
+      this.issues.push({ field, reason: `out of range [${range[0]}, ${range[1]}]: ${n}` });
+      return null;
+    }
+    return n;
+  }
+
+  int(field: string, value: unknown, range?: readonly [number, number]): number | null {
+    const n = this.num(field, value, range);
+    return n === null ? null : Math.round(n);
+  }
+
+  str(field: string, value: unknown): string | null {
+    if (value === undefined || value === null) return null;
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number') return String(value);
+    this.issues.push({ field, reason: `not a string: ${typeof value}` });
+    return null;
+  }
+
+  duration(field: string, value: unknown): number | null {
+    if (value === undefined || value === null) return null;
+    if (typeof value === 'number') return this.num(field, value, PLAUSIBLE.durationSeconds);
+    if (typeof value !== 'string') {
+      this.issues.push({ field, reason: `not a duration: ${typeof value}` });
+      return null;
+    }
+    try {
+      return this.num(field, isoDurationToSeconds(value), PLAUSIBLE.durationSeconds);
+    } catch {
+      this.issues.push({ field, reason: `not an ISO-8601 duration: ${value.slice(0, 40)}` });
+      return null;
+    }
+  }
+}
+
+/** Records dated outside this window are implausible (device clock errors, bad payloads). */
+export const PLAUSIBLE_YEARS = { min: 2000, max: 2100 } as const;
+
+export function isPlausibleInstant(date: Date, now = new Date()): boolean {
+  if (Number.isNaN(date.getTime())) return false;
+  const year = date.getUTCFullYear();
+  // A day of slack for clock skew and time zones ahead of UTC.
+  return year >= PLAUSIBLE_YEARS.min && date.getTime() <= now.getTime() + 2 * 86_400_000;
+}

@@ -1,0 +1,120 @@
+/**
+ * The one interface a provider implements. The sync engine, the OAuth flow, the webhook routes and
+ * the GraphQL layer know providers only through it: adding a provider is a new folder under
+ * src/providers/<slug>/ exporting a ProviderAdapter, registered in src/providers/registry.ts, plus
+ * its fake under tests/fakes/<slug>/.
+ */
+import type { Config, ProviderCredentials } from '../config.js';
+import type { Provider } from '../generated/prisma/enums.js';
+import type { Json, MapOutcome } from '../normalize/records.js';
+import type { HttpClient } from './http.js';
+
+export interface OAuthSettings {
+  authorizationUrl: string;
+  tokenUrl: string;
+  /** Scopes requested at authorization. */
+  scopes: string[];
+  /** How the client authenticates at the token endpoint. */
+  clientAuth: 'client_secret_basic' | 'client_secret_post';
+  pkce: boolean;
+  issuesRefreshTokens: boolean;
+}
+
+/** What the provider adapter needs from the configuration, resolved once. */
+export interface ProviderSettings {
+  credentials: ProviderCredentials | null;
+  oauth: OAuthSettings;
+  apiUrl: string;
+}
+
+/** A provider's raw record as fetched, before mapping. */
+export interface RawItem {
+  /** The provider's data-type name, e.g. "exercise", "sleep", "nightly_recharge". */
+  dataType: string;
+  providerRecordId: string;
+  payload: Json;
+}
+
+/**
+ * Items come in batches. `commit`, when present, acknowledges the batch at the provider (Polar's
+ * transaction PUT); the engine calls it only after the batch is stored, so a crash in between
+ * fetches the same items again instead of losing them.
+ */
+export interface RawBatch {
+  items: RawItem[];
+  commit?: () => Promise<void>;
+}
+
+/** A window of local dates, both inclusive, as 'YYYY-MM-DD'. */
+export interface SyncWindow {
+  from: string;
+  to: string;
+}
+
+/** Everything a fetcher or registration step needs to call the provider for one connection. */
+export interface ConnectionContext {
+  http: HttpClient;
+  accessToken: string;
+  /** Our user id (e.g. Polar's member-id). */
+  userId: string;
+  providerUserId: string | null;
+  settings: ProviderSettings;
+}
+
+export interface DataTypeDefinition {
+  name: string;
+  /** Largest window one call may ask for; the engine splits longer ranges. */
+  maxWindowDays: number;
+  /** How far back the provider serves this type at all (null: no limit known). */
+  maxHistoryDays: number | null;
+  fetch(connection: ConnectionContext, window: SyncWindow): AsyncIterable<RawBatch>;
+  /** Pure: raw payload -> normalized records, or a reasoned skip. */
+  map(payload: unknown): MapOutcome;
+}
+
+export interface WebhookEvent {
+  providerUserId: string;
+  /** Matches a DataTypeDefinition.name. */
+  dataType: string;
+  action: 'upsert' | 'delete';
+  /** The changed object, when the provider names it. */
+  providerRecordId?: string;
+  /** The local date the change concerns, when the provider names it. */
+  date?: string;
+  /** Stable across re-deliveries of the same event, for de-duplication. */
+  deliveryKey: string;
+}
+
+export type WebhookVerdict =
+  | { kind: 'rejected'; status: 400 | 401; reason: string }
+  | { kind: 'ping' }
+  | { kind: 'events'; events: WebhookEvent[]; ignored: string[] };
+
+export interface WebhookHandler {
+  /** Checks the signature (constant time) and parses the delivery. Never throws for bad input. */
+  handle(request: { rawBody: Buffer; headers: Headers }, secret: string | null): WebhookVerdict;
+}
+
+export interface TokenResult {
+  accessToken: string;
+  refreshToken: string | null;
+  expiresAt: Date | null;
+  scopes: string[];
+  providerUserId: string | null;
+}
+
+export interface ProviderAdapter {
+  id: Provider;
+  /** URL-safe name: /oauth/<slug>/callback, /webhooks/<slug>. */
+  slug: string;
+  displayName: string;
+  settings(config: Config): ProviderSettings;
+  /** Provider-specific reading of the token response (e.g. Polar's x_user_id). */
+  providerUserIdFromToken?(tokenResponse: Record<string, unknown>): string | null;
+  /** Called once after the token exchange (Polar: register the user). */
+  register?(connection: ConnectionContext): Promise<{ providerUserId: string | null }>;
+  /** Called on disconnect (Polar: de-register the user). */
+  deregister?(connection: ConnectionContext): Promise<void>;
+  dataTypes: DataTypeDefinition[];
+  webhooks?: WebhookHandler;
+}
