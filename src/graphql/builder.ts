@@ -38,6 +38,9 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+    nodeTypeOptions: { description: 'An object with a stable global ID (usable as a cache key by Apollo and Relay).' },
+    nodeQueryOptions: { description: 'Any object by its global ID.' },
+    nodesQueryOptions: { description: 'Several objects by their global IDs, in the same order.' },
   },
   prisma: {
     client: (ctx) => ctx.prisma,

@@ -4,6 +4,8 @@ import { createLoaders, type AppServices, type GraphQLContext } from '../graphql
 import { schema } from '../graphql/schema.js';
 import { yogaLogger, type Logger } from '../logger.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
+import { useMaxPageSize } from './use-max-page-size.js';
+import { MAX_PAGE_SIZE } from '../graphql/builder.js';
 
 export interface YogaOptions {
   services: AppServices;
@@ -26,7 +28,7 @@ export function createYogaServer({ services, logger, plugins = [] }: YogaOptions
       shouldPersistHeaders: true,
     },
     context: () => ({ ...services, loaders: createLoaders(services.prisma) }) as Partial<GraphQLContext> as GraphQLContext,
-    plugins: [...plugins, useApiKeyAuth({ prisma: services.prisma })],
+    plugins: [...plugins, useApiKeyAuth({ prisma: services.prisma }), useMaxPageSize(MAX_PAGE_SIZE)],
   });
 }
 

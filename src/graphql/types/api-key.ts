@@ -31,6 +31,7 @@ CreatedApiKeyRef.implement({
 });
 
 const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
+  description: 'A new API key.',
   fields: (t) => ({
     name: t.string({ required: true, description: 'What the key is for.' }),
     scopes: t.field({ type: [ApiKeyScopeEnum], required: true, description: 'READ, WRITE or ADMIN (each includes the ones before it).' }),
