@@ -1,19 +1,32 @@
 /**
- * Wires the parts together: database, migrations, the initial API key and the HTTP/GraphQL
- * server. main.ts adds the listener; tests use the app directly through yoga.fetch.
+ * Wires the parts together: database, migrations, the initial API key, token encryption, the job
+ * queue and sync engine, and the HTTP/GraphQL server. main.ts adds the listener; tests use the
+ * app directly through yoga.fetch.
  */
-import type { Config } from './config.js';
+import type PgBoss from 'pg-boss';
 import { ensureInitialApiKey } from './auth/api-keys.js';
+import type { Config } from './config.js';
+import { ConnectionService } from './connections/service.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
+import { useOAuthCallback } from './http/routes/oauth-callback.js';
+import { useWebhookRoutes } from './http/routes/webhooks.js';
 import { createYogaServer, type YogaServer } from './http/yoga.js';
 import { createLogger, registerSecret, type Logger } from './logger.js';
+import type { HttpClient } from './providers/http.js';
+import { loadTokenCipher, type TokenCipher } from './security/crypto.js';
+import { SyncEngine } from './sync/engine.js';
+import { createQueue } from './sync/queue.js';
 
 export interface App {
   config: Config;
   database: Database;
   yoga: YogaServer;
   logger: Logger;
+  cipher: TokenCipher;
+  boss: PgBoss;
+  sync: SyncEngine;
+  connections: ConnectionService;
   /** Migrations applied by this start (empty when the database was current). */
   appliedMigrations: string[];
   /** An admin key generated at this start, to show the operator once. */
@@ -25,6 +38,12 @@ export interface AppOptions {
   /** An already-open database (tests); otherwise opened from the configuration. */
   database?: Database;
   logger?: Logger;
+  /** Provider HTTP client (tests use short back-off delays). */
+  http?: HttpClient;
+  /** Today's local date (tests pin it to the fakes' clock). */
+  today?: () => string;
+  /** Whether to work sync jobs in this process (default: config.sync.workersInProcess). */
+  workers?: boolean;
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -32,25 +51,54 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   for (const secret of [config.polar.credentials?.clientSecret, config.oura.credentials?.clientSecret, config.encryptionKey, config.initialApiKey]) {
     registerSecret(secret);
   }
+  const cipher = loadTokenCipher(config);
   const database = options.database ?? (await openDatabase(config));
+  let boss: PgBoss | null = null;
   try {
     const appliedMigrations = await migrate(database);
     if (appliedMigrations.length) logger.info('applied migrations', { migrations: appliedMigrations });
     const { generatedKey } = await ensureInitialApiKey(database.prisma, config.initialApiKey);
-    const services = { prisma: database.prisma, config };
-    const yoga = createYogaServer({ services, logger });
+    boss = await createQueue(database, config.databaseUrl ?? (database as { url?: string }).url ?? null, logger, {
+      jobTimeoutSeconds: config.sync.jobTimeoutSeconds,
+      pollingIntervalSeconds: config.sync.pollingIntervalSeconds,
+      maintenanceIntervalSeconds: Math.min(120, Math.max(1, config.sync.jobTimeoutSeconds)),
+    });
+    const prisma = database.prisma;
+    const sync = new SyncEngine({ prisma, boss, cipher, config, logger, http: options.http, today: options.today });
+    await sync.createQueues();
+    if (options.workers ?? config.sync.workersInProcess) {
+      await sync.startWorkers({ pollingIntervalSeconds: config.sync.pollingIntervalSeconds });
+    }
+    const connections = new ConnectionService({ prisma, config, cipher, sync, logger });
+    const services = { prisma, config, cipher, sync, connections };
+    const yoga = createYogaServer({
+      services,
+      logger,
+      plugins: [
+        useOAuthCallback({ prisma, config, cipher, connections, logger }),
+        useWebhookRoutes({ prisma, cipher, sync, logger }),
+      ],
+    });
+    const startedBoss = boss;
     return {
       config,
       database,
       yoga,
       logger,
+      cipher,
+      boss: startedBoss,
+      sync,
+      connections,
       appliedMigrations,
       generatedApiKey: generatedKey,
       async close() {
+        await sync.stopWorkers();
+        await startedBoss.stop({ graceful: true, wait: true, timeout: 10_000 });
         await database.close();
       },
     };
   } catch (error) {
+    await boss?.stop({ graceful: false, wait: true }).catch(() => {});
     await database.close().catch(() => {});
     throw error;
   }

@@ -41,6 +41,11 @@ export interface Config {
   sync: {
     backfillDays: number;
     intervalSeconds: number;
+    /** A job running longer is presumed dead (crashed worker) and handed to another worker. */
+    jobTimeoutSeconds: number;
+    pollingIntervalSeconds: number;
+    /** Whether the API process also works sync jobs (RUN_WORKERS=false for API-only replicas). */
+    workersInProcess: boolean;
   };
   polar: PolarConfig;
   oura: OuraConfig;
@@ -109,6 +114,9 @@ export function loadConfig(env: Env = process.env): Config {
     sync: {
       backfillDays: int(env, 'SYNC_BACKFILL_DAYS', 90, 1, 730),
       intervalSeconds: int(env, 'SYNC_INTERVAL_SECONDS', 3600, 0, 7 * 24 * 3600),
+      jobTimeoutSeconds: int(env, 'SYNC_JOB_TIMEOUT_SECONDS', 900, 1, 24 * 3600),
+      pollingIntervalSeconds: int(env, 'SYNC_POLLING_INTERVAL_SECONDS', 2, 1, 600),
+      workersInProcess: (str(env, 'RUN_WORKERS') ?? 'true') !== 'false',
     },
     polar: {
       credentials: credentials(env, 'POLAR'),

@@ -13,6 +13,9 @@ import './types/day.js';
 import './types/connection.js';
 import './types/user.js';
 import './types/api-key.js';
+import './types/provider.js';
+import './types/sync-run.js';
+import './types/connection-mutations.js';
 
 builder.queryType({ description: 'Read health data. Every operation needs "Authorization: Bearer <api key>".' });
 builder.mutationType({ description: 'Change data. Each mutation says which key scope it needs.' });

@@ -28,6 +28,8 @@ export const PLAUSIBLE = {
   temperatureDeviationCelsius: [-10, 10],
   vo2MaxMlPerKgMin: [10, 100],
   percent: [0, 100],
+  /** UTC-12:00 .. UTC+14:00 */
+  utcOffsetMinutes: [-720, 840],
 } as const satisfies Record<string, readonly [number, number]>;
 
 /**

@@ -70,8 +70,8 @@ export class ProviderRateLimitError extends ProviderError {
   readonly status = 429;
   constructor(
     message: string,
-    /** How long the provider asked to wait, when it said so. */
-    readonly retryAfterMs: number | null,
+    /** How long to wait: the provider's Retry-After, or our own backoff suggestion when it gave none. */
+    readonly retryAfterMs: number,
   ) {
     super(message);
   }
@@ -198,7 +198,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
               throw new ProviderRateLimitError(`${what} answered 429; provider asks to wait ${retryAfterMs} ms`, retryAfterMs);
             }
             if (!canRetry) {
-              if (status === 429) throw new ProviderRateLimitError(`${what} answered 429 after ${retry} retries`, retryAfterMs);
+              if (status === 429) {
+                const wait = retryAfterMs ?? Math.min(maxDelayMs, baseDelayMs * 2 ** retry);
+                throw new ProviderRateLimitError(`${what} answered 429 after ${retry} retries`, wait);
+              }
               throw new ProviderHttpError(`${what} answered ${status} after ${retry} retries`, status, excerpt);
             }
             delayMs = retryAfterMs !== null && retryAfterMs <= maxDelayMs ? retryAfterMs : backoff(retry + 1);

@@ -1,0 +1,106 @@
+import { createGraphQLError } from 'graphql-yoga';
+import { isAllowedRedirect, OAuthFlowError, startAuthorization } from '../../oauth/flow.js';
+import { providerById } from '../../providers/registry.js';
+import { dateRange } from '../dates.js';
+import { builder } from '../builder.js';
+import { ConnectionRef } from './connection.js';
+import { ProviderEnum } from './enums.js';
+import { SyncRunRef } from './sync-run.js';
+import { UserRef } from './user.js';
+
+const badInput = (message: string) => createGraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+
+const ConnectProviderInput = builder.inputType('ConnectProviderInput', {
+  description: 'Starts connecting a user to a provider.',
+  fields: (t) => ({
+    userId: t.globalID({ required: true, description: 'The user (global ID).' }),
+    provider: t.field({ type: ProviderEnum, required: true, description: 'The provider to connect.' }),
+    redirectUri: t.string({
+      required: true,
+      description: 'Where the browser returns afterwards, with status=connected&connectionId=... or status=error&reason=.... Must match OAUTH_REDIRECT_ALLOWLIST.',
+    }),
+  }),
+});
+
+const ConnectProviderPayload = builder.objectRef<{ authorizationUrl: string }>('ConnectProviderPayload').implement({
+  description: 'Where to send the user.',
+  fields: (t) => ({
+    authorizationUrl: t.exposeString('authorizationUrl', { description: "The provider's consent page; valid for 10 minutes, once." }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  connectProvider: t.field({
+    type: ConnectProviderPayload,
+    description: 'Starts the OAuth flow: returns the URL to send the user to. Needs a WRITE key.',
+    authScopes: { write: true },
+    args: { input: t.arg({ type: ConnectProviderInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      if (input.userId.typename !== 'User') throw badInput('userId must be a User ID');
+      const user = await ctx.prisma.user.findUnique({ where: { id: input.userId.id }, select: { id: true } });
+      if (!user) throw createGraphQLError('No such user', { extensions: { code: 'NOT_FOUND' } });
+      if (!isAllowedRedirect(ctx.config, input.redirectUri)) {
+        throw badInput('redirectUri is not allowed: it must start with an entry of OAUTH_REDIRECT_ALLOWLIST');
+      }
+      const adapter = providerById(input.provider);
+      try {
+        return { authorizationUrl: await startAuthorization(ctx, adapter, { userId: user.id, redirectUri: input.redirectUri }) };
+      } catch (error) {
+        if (error instanceof OAuthFlowError) {
+          throw createGraphQLError(error.message, { extensions: { code: 'PROVIDER_UNAVAILABLE' } });
+        }
+        throw error;
+      }
+    },
+  }),
+  disconnectProvider: t.field({
+    type: 'Boolean',
+    description: 'Disconnects a provider: de-registers the user there and removes the stored tokens. Needs a WRITE key. Returns whether the provider confirmed de-registration.',
+    authScopes: { write: true },
+    args: {
+      connectionId: t.arg.globalID({ required: true, for: ConnectionRef, description: 'The connection.' }),
+      deleteData: t.arg.boolean({ required: true, description: "True deletes every record this provider brought for the user; false keeps them." }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const exists = await ctx.prisma.connection.count({ where: { id: args.connectionId.id } });
+      if (!exists) throw createGraphQLError('No such connection', { extensions: { code: 'NOT_FOUND' } });
+      const { deregistered } = await ctx.connections.disconnect(args.connectionId.id, { deleteData: args.deleteData });
+      return deregistered;
+    },
+  }),
+  resyncConnection: t.prismaField({
+    type: SyncRunRef,
+    description: 'Fetches a date range again (default: the backfill range) and updates what changed. Needs a WRITE key.',
+    authScopes: { write: true },
+    args: {
+      connectionId: t.arg.globalID({ required: true, for: ConnectionRef, description: 'The connection.' }),
+      from: t.arg({ type: 'LocalDate', description: 'First local date (default: SYNC_BACKFILL_DAYS ago).' }),
+      to: t.arg({ type: 'LocalDate', description: 'Last local date (default: today).' }),
+    },
+    resolve: async (query, _root, args, ctx) => {
+      const connection = await ctx.prisma.connection.findUnique({ where: { id: args.connectionId.id } });
+      if (!connection) throw createGraphQLError('No such connection', { extensions: { code: 'NOT_FOUND' } });
+      if (connection.status !== 'ACTIVE') throw badInput(`The connection is ${connection.status}; the user must connect again first.`);
+      const today = new Date().toISOString().slice(0, 10);
+      let window;
+      if (args.from || args.to) {
+        const from = args.from ?? today;
+        const to = args.to ?? today;
+        dateRange(from, to, 730);
+        window = { from, to };
+      }
+      const run = await ctx.sync.requestSync(connection.id, 'RESYNC', { window });
+      return ctx.prisma.syncRun.findUniqueOrThrow({ ...query, where: { id: run.id } });
+    },
+  }),
+}));
+
+builder.prismaObjectField('Connection', 'syncRuns', (t) =>
+  t.relatedConnection('syncRuns', {
+    cursor: 'id',
+    description: 'Sync runs of this connection, newest first.',
+    query: { orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] },
+  }),
+);
+
+void UserRef;

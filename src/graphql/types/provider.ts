@@ -1,0 +1,27 @@
+import { PROVIDERS } from '../../providers/registry.js';
+import type { ProviderAdapter } from '../../providers/types.js';
+import { builder } from '../builder.js';
+import { ProviderEnum } from './enums.js';
+
+export const ProviderInfoRef = builder.objectRef<ProviderAdapter>('ProviderInfo');
+ProviderInfoRef.implement({
+  description: 'A provider this gateway integrates with, and whether it can be connected here.',
+  fields: (t) => ({
+    id: t.field({ type: ProviderEnum, description: 'The provider.', resolve: (p) => p.id }),
+    name: t.string({ description: 'Display name.', resolve: (p) => p.displayName }),
+    available: t.boolean({
+      description: 'True when the operator configured client credentials, so users can connect it.',
+      resolve: (p, _args, ctx) => p.settings(ctx.config).credentials !== null,
+    }),
+    scopes: t.stringList({ description: 'OAuth scopes requested from users.', resolve: (p, _args, ctx) => p.settings(ctx.config).oauth.scopes }),
+    dataTypes: t.stringList({ description: "The provider's data types this gateway syncs.", resolve: (p) => p.dataTypes.map((d) => d.name) }),
+  }),
+});
+
+builder.queryField('providers', (t) =>
+  t.field({
+    type: [ProviderInfoRef],
+    description: 'Every provider the gateway knows, available or not.',
+    resolve: () => [...PROVIDERS],
+  }),
+);

@@ -1,0 +1,84 @@
+import type { Plugin } from 'graphql-yoga';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { Logger } from '../../logger.js';
+import { formatLocalDate } from '../../normalize/time.js';
+import { providerBySlug } from '../../providers/registry.js';
+import type { TokenCipher } from '../../security/crypto.js';
+import type { SyncEngine } from '../../sync/engine.js';
+
+export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+const WEBHOOK_PATH = /^\/webhooks\/([a-z0-9-]+)$/;
+
+export interface WebhookRouteDeps {
+  prisma: PrismaClient;
+  cipher: TokenCipher;
+  sync: SyncEngine;
+  logger: Logger;
+}
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+async function readLimited(request: Request, limit: number): Promise<Buffer | null> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > limit) return null;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (!request.body) return Buffer.alloc(0);
+  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > limit) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * POST /webhooks/<provider>: verify, de-duplicate, enqueue, answer. Never fetches inline: the
+ * provider gets its 200 in milliseconds and the sync jobs do the work.
+ */
+export function useWebhookRoutes(deps: WebhookRouteDeps): Plugin {
+  return {
+    async onRequest({ request, url, endResponse }) {
+      const match = WEBHOOK_PATH.exec(url.pathname);
+      if (!match || request.method !== 'POST') return;
+      const adapter = providerBySlug(match[1]);
+      if (!adapter?.webhooks) return endResponse(json(404, { error: `no webhooks for "${match[1]}"` }));
+      const rawBody = await readLimited(request, MAX_WEBHOOK_BODY_BYTES);
+      if (!rawBody) return endResponse(json(413, { error: 'payload too large' }));
+      const registration = await deps.prisma.providerWebhook.findUnique({ where: { provider: adapter.id } });
+      const secret = registration?.secretEncrypted ? deps.cipher.decrypt(registration.secretEncrypted) : null;
+      const verdict = adapter.webhooks.handle({ rawBody, headers: request.headers }, secret);
+      if (verdict.kind === 'rejected') {
+        deps.logger.warn('webhook rejected', { provider: adapter.id, status: verdict.status, reason: verdict.reason });
+        return endResponse(json(verdict.status, { error: verdict.reason }));
+      }
+      if (verdict.kind === 'ping') return endResponse(json(200, { ok: true }));
+      if (verdict.ignored.length) deps.logger.info('webhook events ignored', { provider: adapter.id, events: verdict.ignored });
+      let queued = 0;
+      for (const event of verdict.events) {
+        const { count } = await deps.prisma.webhookDelivery.createMany({
+          data: [{ provider: adapter.id, deliveryKey: event.deliveryKey }],
+          skipDuplicates: true,
+        });
+        if (count === 0) continue; // a re-delivery of something already queued
+        const connection = await deps.prisma.connection.findFirst({
+          where: { provider: adapter.id, providerUserId: event.providerUserId, status: 'ACTIVE' },
+          select: { id: true },
+        });
+        if (!connection) {
+          deps.logger.info('webhook for an unknown or inactive connection ignored', { provider: adapter.id });
+          continue;
+        }
+        const today = formatLocalDate(new Date());
+        const day = event.date ?? today;
+        await deps.sync.requestSync(connection.id, 'WEBHOOK', {
+          window: { from: day < today ? day : formatLocalDate(new Date(Date.now() - 86_400_000)), to: day > today ? day : today },
+          dataTypes: [event.dataType],
+        });
+        queued++;
+      }
+      return endResponse(json(200, { ok: true, queued }));
+    },
+  };
+}

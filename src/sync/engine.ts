@@ -1,0 +1,260 @@
+/**
+ * The sync engine. A sync of a connection is a SyncRun; each (data type, window) of it is one
+ * durable job. Jobs fetch through the provider adapter, store raw payloads and normalized records
+ * idempotently, and add their counts to the run. Provider trouble is classified:
+ *   401            -> connection NEEDS_REAUTH, run FAILED, no retry
+ *   429            -> the window is re-queued after Retry-After
+ *   5xx / network  -> retried by the queue with exponential backoff, then the run records the error
+ */
+import type PgBoss from 'pg-boss';
+import type { Config } from '../config.js';
+import type { PrismaClient, SyncRun } from '../generated/prisma/client.js';
+import type { Provider, SyncKind } from '../generated/prisma/enums.js';
+import type { Logger } from '../logger.js';
+import { addDays, formatLocalDate } from '../normalize/time.js';
+import { createHttpClient, ProviderAuthError, ProviderRateLimitError, type HttpClient } from '../providers/http.js';
+import { providerById } from '../providers/registry.js';
+import type { ConnectionContext, ProviderAdapter, SyncWindow } from '../providers/types.js';
+import type { TokenCipher } from '../security/crypto.js';
+import { addCounts, emptyCounts, storeItem, type StoreCounts } from './store.js';
+import { planWindows } from './windows.js';
+
+export const WINDOW_QUEUE = 'sync-window';
+export const DUE_QUEUE = 'sync-due';
+const MAX_SKIPPED_REASONS = 200;
+const RETRY_LIMIT = 5;
+
+export interface WindowJob {
+  runId: string;
+  connectionId: string;
+  dataType: string;
+  from: string;
+  to: string;
+}
+
+export interface SyncEngineDeps {
+  prisma: PrismaClient;
+  boss: PgBoss;
+  cipher: TokenCipher;
+  config: Config;
+  logger: Logger;
+  http?: HttpClient;
+  /** Today's local date; tests pin it. */
+  today?: () => string;
+}
+
+export class SyncEngine {
+  private readonly http: HttpClient;
+  private readonly today: () => string;
+  private workerIds: string[] = [];
+  private dueTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: SyncEngineDeps) {
+    this.http = deps.http ?? createHttpClient();
+    this.today = deps.today ?? (() => formatLocalDate(new Date()));
+  }
+
+  async createQueues(): Promise<void> {
+    await this.deps.boss.createQueue(WINDOW_QUEUE, { name: WINDOW_QUEUE, retryLimit: RETRY_LIMIT, retryDelay: 2, retryBackoff: true });
+    await this.deps.boss.createQueue(DUE_QUEUE, { name: DUE_QUEUE, retryLimit: 1 });
+  }
+
+  /** Starts working jobs in this process (the server does by default; `npm run worker` too). */
+  async startWorkers(options: { pollingIntervalSeconds?: number } = {}): Promise<void> {
+    await this.createQueues();
+    const pollingIntervalSeconds = options.pollingIntervalSeconds ?? 2;
+    this.workerIds.push(
+      await this.deps.boss.work<WindowJob>(WINDOW_QUEUE, { includeMetadata: true, pollingIntervalSeconds, batchSize: 1 }, async ([job]) =>
+        this.runWindowJob(job),
+      ),
+      await this.deps.boss.work(DUE_QUEUE, { pollingIntervalSeconds: Math.max(pollingIntervalSeconds, 5) }, async () => this.syncDueConnections()),
+    );
+    const interval = this.deps.config.sync.intervalSeconds;
+    if (interval > 0) {
+      // Every replica asks; the singleton key lets one request per interval through.
+      const tick = () =>
+        this.deps.boss
+          .send(DUE_QUEUE, {}, { singletonKey: 'sync-due', singletonSeconds: interval })
+          .catch((error) => this.deps.logger.warn('could not schedule periodic sync', { error }));
+      this.dueTimer = setInterval(tick, Math.min(interval, 300) * 1000);
+      this.dueTimer.unref();
+    }
+  }
+
+  /** Wakes idle workers now instead of at their next poll. */
+  notifyWorkers(): void {
+    for (const id of this.workerIds) this.deps.boss.notifyWorker(id);
+  }
+
+  async stopWorkers(): Promise<void> {
+    if (this.dueTimer) clearInterval(this.dueTimer);
+    for (const id of this.workerIds) await this.deps.boss.offWork({ id });
+    this.workerIds = [];
+  }
+
+  adapterFor(provider: Provider): ProviderAdapter {
+    return providerById(provider);
+  }
+
+  /** Plans a run: one job per data type and window. Returns the run. */
+  async requestSync(
+    connectionId: string,
+    kind: SyncKind,
+    options: { window?: SyncWindow; dataTypes?: string[] } = {},
+  ): Promise<SyncRun> {
+    const { prisma, boss, config } = this.deps;
+    const connection = await prisma.connection.findUniqueOrThrow({ where: { id: connectionId } });
+    const adapter = this.adapterFor(connection.provider);
+    const today = this.today();
+    const window = options.window ?? this.defaultWindow(kind, connection.lastSyncedAt, today, config.sync.backfillDays);
+    const dataTypes = adapter.dataTypes.filter((d) => !options.dataTypes || options.dataTypes.includes(d.name));
+    const jobs = dataTypes.flatMap((dataType) =>
+      planWindows(dataType, window, today).map((w) => ({ dataType: dataType.name, ...w })),
+    );
+    const run = await prisma.syncRun.create({
+      data: {
+        connectionId,
+        kind,
+        windowFrom: new Date(`${window.from}T00:00:00Z`),
+        windowTo: new Date(`${window.to}T00:00:00Z`),
+        dataTypes: dataTypes.map((d) => d.name),
+        windowsTotal: jobs.length,
+        ...(jobs.length === 0 ? { status: 'SUCCEEDED', finishedAt: new Date() } : {}),
+      },
+    });
+    for (const job of jobs) {
+      await boss.send(WINDOW_QUEUE, { runId: run.id, connectionId, ...job } satisfies WindowJob, {
+        singletonKey: `${run.id}:${job.dataType}:${job.from}`,
+      });
+    }
+    this.deps.logger.info('sync planned', { connectionId, kind, runId: run.id, windows: jobs.length, from: window.from, to: window.to });
+    this.notifyWorkers();
+    return run;
+  }
+
+  private defaultWindow(kind: SyncKind, lastSyncedAt: Date | null, today: string, backfillDays: number): SyncWindow {
+    const todayDate = new Date(`${today}T00:00:00Z`);
+    if (kind === 'BACKFILL' || !lastSyncedAt) {
+      return { from: formatLocalDate(addDays(todayDate, -(backfillDays - 1))), to: today };
+    }
+    // Two days of overlap: providers revise the last nights (late uploads, recomputed scores).
+    const from = addDays(new Date(`${formatLocalDate(lastSyncedAt)}T00:00:00Z`), -2);
+    return { from: formatLocalDate(from), to: today };
+  }
+
+  /** Queued every SYNC_INTERVAL_SECONDS: an incremental sync of every active connection. */
+  async syncDueConnections(): Promise<number> {
+    const due = new Date(Date.now() - this.deps.config.sync.intervalSeconds * 1000);
+    const connections = await this.deps.prisma.connection.findMany({
+      where: { status: 'ACTIVE', OR: [{ lastSyncedAt: null }, { lastSyncedAt: { lt: due } }] },
+      select: { id: true },
+    });
+    for (const { id } of connections) await this.requestSync(id, 'INCREMENTAL');
+    return connections.length;
+  }
+
+  async connectionContext(connectionId: string): Promise<{ context: ConnectionContext; adapter: ProviderAdapter; provider: Provider; userId: string; status: string }> {
+    const connection = await this.deps.prisma.connection.findUniqueOrThrow({ where: { id: connectionId } });
+    const adapter = this.adapterFor(connection.provider);
+    if (!connection.accessTokenEncrypted) throw new ProviderAuthError('connection has no access token');
+    return {
+      adapter,
+      provider: connection.provider,
+      userId: connection.userId,
+      status: connection.status,
+      context: {
+        http: this.http,
+        accessToken: this.deps.cipher.decrypt(connection.accessTokenEncrypted),
+        userId: connection.userId,
+        providerUserId: connection.providerUserId,
+        settings: adapter.settings(this.deps.config),
+      },
+    };
+  }
+
+  /** Fetches and stores one window of one data type. */
+  async syncWindow(job: WindowJob): Promise<StoreCounts> {
+    const { context, adapter, provider, userId } = await this.connectionContext(job.connectionId);
+    const definition = adapter.dataTypes.find((d) => d.name === job.dataType);
+    if (!definition) throw new Error(`${adapter.displayName} has no data type "${job.dataType}"`);
+    const counts = emptyCounts();
+    for await (const batch of definition.fetch(context, { from: job.from, to: job.to })) {
+      for (const item of batch.items) {
+        addCounts(counts, await storeItem(this.deps.prisma, { userId, provider }, item, (p) => definition.map(p)));
+      }
+      // Acknowledge at the provider only once everything of the batch is stored.
+      if (batch.commit) await batch.commit();
+    }
+    return counts;
+  }
+
+  private async runWindowJob(job: PgBoss.JobWithMetadata<WindowJob>): Promise<void> {
+    const { prisma, logger } = this.deps;
+    const data = job.data;
+    const run = await prisma.syncRun.findUnique({ where: { id: data.runId }, include: { connection: { select: { status: true } } } });
+    if (!run || run.status !== 'RUNNING') return; // run finished (e.g. failed on 401) or connection deleted
+    if (run.connection.status !== 'ACTIVE') {
+      await this.finishWindow(data.runId, emptyCounts(), `connection is ${run.connection.status}`);
+      return;
+    }
+    try {
+      const counts = await this.syncWindow(data);
+      await this.finishWindow(data.runId, counts, null);
+    } catch (error) {
+      if (error instanceof ProviderAuthError) {
+        await prisma.connection.update({
+          where: { id: data.connectionId },
+          data: { status: 'NEEDS_REAUTH', lastError: `The provider refused our access token (${error.message}); the user must connect again.` },
+        });
+        await this.failRun(data.runId, 'access token refused by the provider (401): connection needs re-authorisation');
+        logger.warn('connection needs re-authorisation', { connectionId: data.connectionId });
+        return;
+      }
+      if (error instanceof ProviderRateLimitError) {
+        const seconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+        logger.warn('rate limited; window re-queued', { connectionId: data.connectionId, dataType: data.dataType, retryAfterSeconds: seconds });
+        await this.deps.boss.send(WINDOW_QUEUE, data, { startAfter: seconds, singletonKey: `${data.runId}:${data.dataType}:${data.from}:${Date.now()}` });
+        return;
+      }
+      const message = (error as Error).message ?? String(error);
+      if (job.retryCount < job.retryLimit) {
+        logger.warn('sync window failed; will retry', { connectionId: data.connectionId, dataType: data.dataType, attempt: job.retryCount + 1, error: message });
+        throw error;
+      }
+      logger.error('sync window failed for good', { connectionId: data.connectionId, dataType: data.dataType, error: message });
+      await this.finishWindow(data.runId, emptyCounts(), `${data.dataType} ${data.from}..${data.to}: ${message}`);
+    }
+  }
+
+  private async finishWindow(runId: string, counts: StoreCounts, error: string | null): Promise<void> {
+    const { prisma } = this.deps;
+    const current = await prisma.syncRun.findUnique({ where: { id: runId }, select: { skippedReasons: true } });
+    if (!current) return;
+    const reasons = [...(current.skippedReasons as unknown[]), ...counts.skippedReasons].slice(0, MAX_SKIPPED_REASONS);
+    const run = await prisma.syncRun.update({
+      where: { id: runId },
+      data: {
+        windowsDone: { increment: 1 },
+        fetched: { increment: counts.fetched },
+        created: { increment: counts.created },
+        updated: { increment: counts.updated },
+        unchanged: { increment: counts.unchanged },
+        skipped: { increment: counts.skipped },
+        skippedReasons: reasons as never,
+        ...(error ? { error } : {}),
+      },
+    });
+    if (run.windowsDone >= run.windowsTotal && run.status === 'RUNNING') {
+      const failed = run.error !== null;
+      await prisma.syncRun.update({ where: { id: runId }, data: { status: failed ? 'FAILED' : 'SUCCEEDED', finishedAt: new Date() } });
+      await prisma.connection.update({
+        where: { id: run.connectionId },
+        data: failed ? { lastError: run.error } : { lastSyncedAt: new Date(), lastError: null },
+      });
+    }
+  }
+
+  private async failRun(runId: string, error: string): Promise<void> {
+    await this.deps.prisma.syncRun.updateMany({ where: { id: runId, status: 'RUNNING' }, data: { status: 'FAILED', error, finishedAt: new Date() } });
+  }
+}

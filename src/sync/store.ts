@@ -1,0 +1,153 @@
+/**
+ * Writes what a fetch brought: the raw payload first, then the normalized records mapped from it,
+ * each upserted on (provider, userId, providerRecordId). Running the same input twice changes
+ * nothing: an identical raw payload is recognised and its records are left alone.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+import type { Provider } from '../generated/prisma/enums.js';
+import type { MapOutcome, NormalizedRecord } from '../normalize/records.js';
+import type { RawItem } from '../providers/types.js';
+
+export interface StoreCounts {
+  fetched: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  skippedReasons: { dataType: string; providerRecordId: string; reason: string }[];
+}
+
+export const emptyCounts = (): StoreCounts => ({ fetched: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, skippedReasons: [] });
+
+export function addCounts(into: StoreCounts, from: StoreCounts): StoreCounts {
+  into.fetched += from.fetched;
+  into.created += from.created;
+  into.updated += from.updated;
+  into.unchanged += from.unchanged;
+  into.skipped += from.skipped;
+  into.skippedReasons.push(...from.skippedReasons);
+  return into;
+}
+
+interface Owner {
+  userId: string;
+  provider: Provider;
+}
+
+type Tx = PrismaClient;
+
+/** Upserts one normalized record; returns whether it was created or updated. */
+async function upsertRecord(tx: Tx, owner: Owner, rawPayloadId: string, item: NormalizedRecord): Promise<'created' | 'updated' | 'none'> {
+  if (item.kind === 'heartRate') {
+    if (item.samples.length === 0) return 'none';
+    const { count } = await tx.heartRateSample.createMany({
+      data: item.samples.map((s) => ({ ...s, ...owner })),
+      skipDuplicates: true,
+    });
+    return count > 0 ? 'created' : 'none';
+  }
+  const key = { provider: owner.provider, userId: owner.userId, providerRecordId: item.record.providerRecordId };
+  const where = { provider_userId_providerRecordId: key };
+  const data = { ...item.record, ...owner, rawPayloadId } as never;
+  switch (item.kind) {
+    case 'workout': {
+      const existing = await tx.workout.findUnique({ where, select: { id: true } });
+      await tx.workout.upsert({ where, create: data, update: data });
+      return existing ? 'updated' : 'created';
+    }
+    case 'sleep': {
+      const existing = await tx.sleepSession.findUnique({ where, select: { id: true } });
+      await tx.sleepSession.upsert({ where, create: data, update: data });
+      return existing ? 'updated' : 'created';
+    }
+    case 'recovery':
+    case 'recoveryPart': {
+      const existing = await tx.recovery.findUnique({ where, select: { id: true } });
+      await tx.recovery.upsert({ where, create: data, update: data });
+      return existing ? 'updated' : 'created';
+    }
+    case 'dailyActivity':
+    case 'dailyActivityPart': {
+      const existing = await tx.dailyActivity.findUnique({ where, select: { id: true } });
+      await tx.dailyActivity.upsert({ where, create: data, update: data });
+      return existing ? 'updated' : 'created';
+    }
+    case 'vo2Max': {
+      const existing = await tx.vo2MaxEstimate.findUnique({ where, select: { id: true } });
+      await tx.vo2MaxEstimate.upsert({ where, create: data, update: data });
+      return existing ? 'updated' : 'created';
+    }
+  }
+}
+
+/**
+ * Stores one raw item and its mapped records in one transaction: either both land or neither.
+ * `force` re-maps even an unchanged payload (replay after a mapper fix).
+ */
+export async function storeItem(
+  prisma: PrismaClient,
+  owner: Owner,
+  item: RawItem,
+  map: (payload: unknown) => MapOutcome,
+  options: { force?: boolean } = {},
+): Promise<StoreCounts> {
+  const counts = emptyCounts();
+  counts.fetched = 1;
+  const rawKey = { provider: owner.provider, userId: owner.userId, dataType: item.dataType, providerRecordId: item.providerRecordId };
+  const existing = await prisma.rawPayload.findUnique({ where: { provider_userId_dataType_providerRecordId: rawKey } });
+  if (existing?.normalizedAt && !options.force && isDeepStrictEqual(existing.payload, item.payload)) {
+    counts.unchanged = 1;
+    return counts;
+  }
+  const outcome = safeMap(map, item.payload);
+  if (!outcome.ok) {
+    counts.skipped = 1;
+    counts.skippedReasons.push({ dataType: item.dataType, providerRecordId: item.providerRecordId, reason: outcome.reason });
+  } else {
+    for (const issue of outcome.nulledFields) {
+      counts.skippedReasons.push({ dataType: item.dataType, providerRecordId: item.providerRecordId, reason: `${issue.field} nulled: ${issue.reason}` });
+    }
+  }
+  // No interactive transaction (PGlite shares one connection with the job queue). Crash safety
+  // comes from order instead: payload, then records, then normalizedAt. A crash before the last
+  // step leaves normalizedAt null, so the next sync maps the payload again (upserts are idempotent).
+  const raw = await prisma.rawPayload.upsert({
+    where: { provider_userId_dataType_providerRecordId: rawKey },
+    create: { ...rawKey, payload: item.payload as Prisma.InputJsonValue },
+    update: { payload: item.payload as Prisma.InputJsonValue, fetchedAt: new Date(), normalizedAt: null },
+  });
+  if (outcome.ok) {
+    let created = 0;
+    for (const record of outcome.records) {
+      if ((await upsertRecord(prisma, owner, raw.id, record)) === 'created') created++;
+    }
+    // A payload counts once: created if it brought a new record, otherwise updated.
+    if (created > 0 && !existing) counts.created = 1;
+    else counts.updated = 1;
+  }
+  await prisma.rawPayload.update({ where: { id: raw.id }, data: { normalizedAt: new Date() } });
+  return counts;
+}
+
+function safeMap(map: (payload: unknown) => MapOutcome, payload: unknown): MapOutcome {
+  try {
+    return map(payload);
+  } catch (error) {
+    return { ok: false, reason: `mapper failed: ${(error as Error).message}` };
+  }
+}
+
+/** Removes the records of a provider object deleted at the source (Oura delete events). */
+export async function deleteByProviderRecordId(prisma: PrismaClient, owner: Owner, providerRecordId: string): Promise<number> {
+  const where = { ...owner, providerRecordId };
+  const results = await prisma.$transaction([
+    prisma.workout.deleteMany({ where }),
+    prisma.sleepSession.deleteMany({ where }),
+    prisma.recovery.deleteMany({ where }),
+    prisma.dailyActivity.deleteMany({ where }),
+    prisma.vo2MaxEstimate.deleteMany({ where }),
+    prisma.rawPayload.deleteMany({ where }),
+  ]);
+  return results.reduce((sum, r) => sum + r.count, 0);
+}
