@@ -48,6 +48,17 @@ export function isAllowedRedirect(config: Config, redirectUri: string): boolean 
   });
 }
 
+/**
+ * HTTP Basic as providers document it: base64("id:secret"). openid-client's ClientSecretBasic
+ * form-encodes both parts first (RFC 6749 2.3.1), turning the "-" of a UUID client id into "%2D",
+ * which Polar's token endpoint does not decode.
+ */
+function plainBasicAuth(clientId: string, clientSecret: string): client.ClientAuth {
+  return (_as, _client, _body, headers) => {
+    headers.set('authorization', `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`);
+  };
+}
+
 function oauthConfiguration(config: Config, adapter: ProviderAdapter): client.Configuration {
   const settings = adapter.settings(config);
   if (!settings.credentials) throw new OAuthFlowError('provider_unavailable', `${adapter.displayName} has no client credentials configured`);
@@ -60,7 +71,7 @@ function oauthConfiguration(config: Config, adapter: ProviderAdapter): client.Co
     },
     clientId,
     undefined,
-    settings.oauth.clientAuth === 'client_secret_basic' ? client.ClientSecretBasic(clientSecret) : client.ClientSecretPost(clientSecret),
+    settings.oauth.clientAuth === 'client_secret_basic' ? plainBasicAuth(clientId, clientSecret) : client.ClientSecretPost(clientSecret),
   );
   if (settings.oauth.tokenUrl.startsWith('http://')) client.allowInsecureRequests(configuration);
   return configuration;
@@ -147,7 +158,8 @@ export async function exchangeCode(
       pkceCodeVerifier: pending.codeVerifier ?? undefined,
     });
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
+    const oauthError = error as { error?: string; error_description?: string; message?: string };
+    const detail = [oauthError.error, oauthError.error_description].filter(Boolean).join(': ') || oauthError.message || String(error);
     throw new OAuthFlowError('token_exchange_failed', `The token exchange with ${adapter.displayName} failed: ${detail}`);
   }
   const raw = response as unknown as Record<string, unknown>;

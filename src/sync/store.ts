@@ -37,6 +37,16 @@ interface Owner {
 
 type Tx = PrismaClient;
 
+/**
+ * Parts of one record keep their extras under their own top-level keys; a part must not erase
+ * what another part stored, so extras are merged shallowly.
+ */
+function withMergedExtras(data: never, existingExtras: unknown): never {
+  const record = data as { extras?: unknown };
+  if (!existingExtras || typeof existingExtras !== 'object' || record.extras === undefined) return data;
+  return { ...record, extras: { ...(existingExtras as object), ...((record.extras as object) ?? {}) } } as never;
+}
+
 /** Upserts one normalized record; returns whether it was created or updated. */
 async function upsertRecord(tx: Tx, owner: Owner, rawPayloadId: string, item: NormalizedRecord): Promise<'created' | 'updated' | 'none'> {
   if (item.kind === 'heartRate') {
@@ -63,14 +73,16 @@ async function upsertRecord(tx: Tx, owner: Owner, rawPayloadId: string, item: No
     }
     case 'recovery':
     case 'recoveryPart': {
-      const existing = await tx.recovery.findUnique({ where, select: { id: true } });
-      await tx.recovery.upsert({ where, create: data, update: data });
+      const existing = await tx.recovery.findUnique({ where, select: { id: true, extras: true } });
+      const merged = withMergedExtras(data, item.kind === 'recoveryPart' ? existing?.extras : undefined);
+      await tx.recovery.upsert({ where, create: merged, update: merged });
       return existing ? 'updated' : 'created';
     }
     case 'dailyActivity':
     case 'dailyActivityPart': {
-      const existing = await tx.dailyActivity.findUnique({ where, select: { id: true } });
-      await tx.dailyActivity.upsert({ where, create: data, update: data });
+      const existing = await tx.dailyActivity.findUnique({ where, select: { id: true, extras: true } });
+      const merged = withMergedExtras(data, item.kind === 'dailyActivityPart' ? existing?.extras : undefined);
+      await tx.dailyActivity.upsert({ where, create: merged, update: merged });
       return existing ? 'updated' : 'created';
     }
     case 'vo2Max': {

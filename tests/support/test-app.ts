@@ -1,4 +1,4 @@
-import { createApp, type App } from '../../src/app.js';
+import { createApp, type App, type AppOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { openTestDatabase, type DatabaseVariant, type TestDatabase } from './databases.js';
@@ -16,13 +16,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(variant: DatabaseVariant, env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(variant: DatabaseVariant, env: Record<string, string> = {}, options: Omit<AppOptions, 'database' | 'logger'> = {}): Promise<TestApp> {
   const statements: string[] = [];
   const logLines: string[] = [];
   const database = await openTestDatabase(variant, { onQuery: (sql) => statements.push(sql) });
-  const config = loadConfig({ INITIAL_API_KEY: TEST_ADMIN_KEY, DATA_DIR: '.test-data/unused', ...env });
+  const config = loadConfig({ INITIAL_API_KEY: TEST_ADMIN_KEY, DATA_DIR: '.test-data/unused', ENCRYPTION_KEY: 'b'.repeat(64), ...env });
   const logger = createLogger({ level: 'debug', write: (line) => logLines.push(line) });
-  const app = await createApp(config, { database, logger });
+  const app = await createApp(config, { ...options, database, logger });
   return {
     app,
     database,

@@ -55,7 +55,11 @@ export function useWebhookRoutes(deps: WebhookRouteDeps): Plugin {
       }
       if (verdict.kind === 'ping') return endResponse(json(200, { ok: true }));
       if (verdict.ignored.length) deps.logger.info('webhook events ignored', { provider: adapter.id, events: verdict.ignored });
-      let queued = 0;
+      // One delivery may name several data types (Polar EXERCISE: exercise + cardio load): they
+      // become one sync run per connection.
+      const today = formatLocalDate(new Date());
+      const yesterday = formatLocalDate(new Date(Date.now() - 86_400_000));
+      const requests = new Map<string, { dataTypes: Set<string>; from: string; to: string }>();
       for (const event of verdict.events) {
         const { count } = await deps.prisma.webhookDelivery.createMany({
           data: [{ provider: adapter.id, deliveryKey: event.deliveryKey }],
@@ -70,14 +74,20 @@ export function useWebhookRoutes(deps: WebhookRouteDeps): Plugin {
           deps.logger.info('webhook for an unknown or inactive connection ignored', { provider: adapter.id });
           continue;
         }
-        const today = formatLocalDate(new Date());
         const day = event.date ?? today;
-        await deps.sync.requestSync(connection.id, 'WEBHOOK', {
-          window: { from: day < today ? day : formatLocalDate(new Date(Date.now() - 86_400_000)), to: day > today ? day : today },
-          dataTypes: [event.dataType],
-        });
-        queued++;
+        const request = requests.get(connection.id) ?? { dataTypes: new Set<string>(), from: yesterday, to: today };
+        request.dataTypes.add(event.dataType);
+        if (day < request.from) request.from = day;
+        if (day > request.to) request.to = day;
+        requests.set(connection.id, request);
       }
+      for (const [connectionId, request] of requests) {
+        await deps.sync.requestSync(connectionId, 'WEBHOOK', {
+          window: { from: request.from, to: request.to },
+          dataTypes: [...request.dataTypes],
+        });
+      }
+      const queued = requests.size;
       return endResponse(json(200, { ok: true, queued }));
     },
   };

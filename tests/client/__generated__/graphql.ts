@@ -69,6 +69,7 @@ export type WorkoutNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
     | { id: string, sport: WorkoutSport, startTime: string, distanceMeters: number | null, source: { provider: Provider } }
    | null };
 
