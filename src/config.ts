@@ -51,7 +51,9 @@ export interface Config {
   oura: OuraConfig;
 }
 
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
 
 type Env = Record<string, string | undefined>;
 

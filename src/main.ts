@@ -65,6 +65,10 @@ async function main() {
 }
 
 main().catch((error) => {
+  if (error instanceof ConfigError) {
+    createLogger().error(`configuration error: ${error.message}`);
+    process.exit(2);
+  }
   createLogger().error('start-up failed', { error });
   process.exit(1);
 });

@@ -4,6 +4,7 @@
  * the same schema and the same migrations.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
@@ -76,12 +77,15 @@ export function fromPGlite(pglite: PGlite, description: string, options: OpenOpt
  */
 function lockDataDir(dir: string): () => void {
   const lockFile = path.join(dir, 'gateway.pid');
+  const me = `${process.pid}@${os.hostname()}`;
   try {
-    fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+    fs.writeFileSync(lockFile, me, { flag: 'wx' });
   } catch {
-    const holder = Number(fs.readFileSync(lockFile, 'utf8'));
+    const [pid, host] = fs.readFileSync(lockFile, 'utf8').trim().split('@');
+    const holder = Number(pid);
     let alive = false;
-    if (holder && holder !== process.pid) {
+    // A lock from another host (e.g. a replaced container on the same volume) is stale.
+    if (holder && holder !== process.pid && (host ?? os.hostname()) === os.hostname()) {
       try {
         process.kill(holder, 0);
         alive = true;
@@ -94,7 +98,7 @@ function lockDataDir(dir: string): () => void {
         `The embedded database in ${dir} is in use by process ${holder}. Stop it first, or set DATABASE_URL to use PostgreSQL for several processes.`,
       );
     }
-    fs.writeFileSync(lockFile, String(process.pid));
+    fs.writeFileSync(lockFile, me);
   }
   return () => fs.rmSync(lockFile, { force: true });
 }

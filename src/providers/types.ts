@@ -95,6 +95,22 @@ export interface WebhookHandler {
   handle(request: { rawBody: Buffer; headers: Headers }, secret: string | null): WebhookVerdict;
 }
 
+/** What a provider's webhook registration API answered. */
+export interface WebhookRegistration {
+  externalId: string;
+  url: string;
+  events: string[];
+  /** Signature secret, when the provider hands one out (Polar); stored encrypted. */
+  secret: string | null;
+}
+
+/** Registration of this deployment's webhook endpoint at the provider (client credentials). */
+export interface WebhookRegistrar {
+  /** Creates the webhook, or updates the existing one to `url`. */
+  register(context: { http: HttpClient; settings: ProviderSettings; url: string; existing: { externalId: string } | null }): Promise<WebhookRegistration>;
+  unregister(context: { http: HttpClient; settings: ProviderSettings; externalId: string }): Promise<void>;
+}
+
 export interface TokenResult {
   accessToken: string;
   refreshToken: string | null;
@@ -117,4 +133,5 @@ export interface ProviderAdapter {
   deregister?(connection: ConnectionContext): Promise<void>;
   dataTypes: DataTypeDefinition[];
   webhooks?: WebhookHandler;
+  webhookRegistrar?: WebhookRegistrar;
 }

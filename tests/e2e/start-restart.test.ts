@@ -265,7 +265,7 @@ describe('embedded PGlite: start, lock, stop, restart', () => {
     expect(output).not.toMatch(/shown ONCE/);
 
     // The loser must not have taken the lock or hurt the running server.
-    expect(fs.readFileSync(path.join(dataDir, 'gateway.pid'), 'utf8').trim()).toBe(String(first!.child.pid));
+    expect(fs.readFileSync(path.join(dataDir, 'gateway.pid'), 'utf8').trim()).toBe(`${first!.child.pid}@${os.hostname()}`);
     const stillThere = await graphql(first!.port, '{ userByExternalId(externalId: "persist-1") { id } }', key);
     expect(stillThere.status).toBe(200);
     expect(stillThere.body.data.userByExternalId.id).toBe(userId);

@@ -5,6 +5,7 @@ import { PolarClient } from './client.js';
 import { createPolarDataTypes, type PolarFetchOptions } from './fetchers.js';
 import { polarSettings } from './settings.js';
 import { polarWebhookHandler } from './webhooks.js';
+import { polarWebhookRegistrar } from './webhook-registration.js';
 
 export function createPolarAdapter(options: PolarFetchOptions = {}): ProviderAdapter {
   return {
@@ -34,6 +35,7 @@ export function createPolarAdapter(options: PolarFetchOptions = {}): ProviderAda
     },
     dataTypes: createPolarDataTypes(options),
     webhooks: polarWebhookHandler,
+    webhookRegistrar: polarWebhookRegistrar,
   };
 }
 

@@ -1,0 +1,103 @@
+/**
+ * `npm run cli -- <command>`: operator commands against the configured database.
+ *
+ *   api-key create --name NAME [--scope read|write|admin]
+ *   webhooks register <provider>       create/update this deployment's webhook at the provider
+ *   webhooks unregister <provider>
+ *   replay [--provider polar] [--user USER_ID]   re-normalize stored raw payloads (no provider calls)
+ *
+ * In embedded mode the database belongs to one process: stop `npm start` first.
+ */
+import { parseArgs } from 'node:util';
+import { createApiKey } from '../auth/api-keys.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { openDatabase, type Database } from '../db/database.js';
+import { migrate } from '../db/migrate.js';
+import type { ApiKeyScope, Provider } from '../generated/prisma/enums.js';
+import { createHttpClient } from '../providers/http.js';
+import { providerBySlug } from '../providers/registry.js';
+import { loadTokenCipher } from '../security/crypto.js';
+import { replayRawPayloads } from '../sync/replay.js';
+import { registerProviderWebhook, unregisterProviderWebhook } from '../connections/webhook-admin.js';
+
+class UsageError extends Error {}
+
+const USAGE = `usage: npm run cli -- <command>
+  api-key create --name NAME [--scope read|write|admin]
+  webhooks register <polar>
+  webhooks unregister <polar>
+  replay [--provider polar] [--user USER_ID]`;
+
+async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openDatabase(config);
+  try {
+    await migrate(db);
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+function providerArg(slug: string | undefined) {
+  const adapter = slug ? providerBySlug(slug) : undefined;
+  if (!adapter) throw new UsageError(`unknown provider "${slug ?? ''}"`);
+  return adapter;
+}
+
+async function apiKeyCreate(config: Config, args: string[]) {
+  const { values } = parseArgs({ args, options: { name: { type: 'string' }, scope: { type: 'string', default: 'read' } } });
+  if (!values.name) throw new UsageError('api-key create needs --name');
+  const scope = values.scope!.toUpperCase();
+  if (!['READ', 'WRITE', 'ADMIN'].includes(scope)) throw new UsageError('--scope must be read, write or admin');
+  const { key, record } = await withDatabase(config, (db) => createApiKey(db.prisma, { name: values.name!, scopes: [scope as ApiKeyScope] }));
+  process.stdout.write(`Created API key "${record.name}" (${record.scopes.join(', ')}). It is shown once; store it now:\n${key}\n`);
+}
+
+async function webhooks(config: Config, args: string[]) {
+  const [action, slug] = args;
+  const adapter = providerArg(slug);
+  if (action !== 'register' && action !== 'unregister') throw new UsageError('webhooks needs register or unregister');
+  await withDatabase(config, async (db) => {
+    const deps = { prisma: db.prisma, config, cipher: loadTokenCipher(config), http: createHttpClient() };
+    if (action === 'register') {
+      const webhook = await registerProviderWebhook(deps, adapter);
+      process.stdout.write(`${adapter.displayName} webhook ${webhook.externalId} -> ${webhook.url} (${webhook.events.join(', ')})\n`);
+      if (!webhook.secretEncrypted) process.stdout.write('warning: no signature secret is stored; deliveries will be rejected until one is.\n');
+    } else {
+      const removed = await unregisterProviderWebhook(deps, adapter);
+      if (!removed) throw new UsageError(`no ${adapter.displayName} webhook is registered`);
+      process.stdout.write(`${adapter.displayName} webhook ${removed.externalId} removed\n`);
+    }
+  });
+}
+
+async function replay(config: Config, args: string[]) {
+  const { values } = parseArgs({ args, options: { provider: { type: 'string' }, user: { type: 'string' } } });
+  const provider: Provider | undefined = values.provider ? providerArg(values.provider).id : undefined;
+  const counts = await withDatabase(config, (db) =>
+    replayRawPayloads(db.prisma, { provider, userId: values.user }, (done, total) => {
+      process.stderr.write(`\rreplayed ${done}/${total} raw payloads`);
+    }),
+  );
+  process.stderr.write('\n');
+  process.stdout.write(`payloads ${counts.fetched}, records created ${counts.created}, updated ${counts.updated}, skipped ${counts.skipped}\n`);
+  for (const reason of counts.skippedReasons.slice(0, 20)) process.stdout.write(`  ${reason.dataType} ${reason.providerRecordId}: ${reason.reason}\n`);
+}
+
+async function main(argv: string[]) {
+  const [command, ...rest] = argv;
+  const config = loadConfig();
+  if (command === 'api-key' && rest[0] === 'create') return apiKeyCreate(config, rest.slice(1));
+  if (command === 'webhooks') return webhooks(config, rest);
+  if (command === 'replay') return replay(config, rest);
+  throw new UsageError(command ? `unknown command "${argv.join(' ')}"` : 'no command given');
+}
+
+main(process.argv.slice(2)).catch((error) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`${error.message}\n${USAGE}\n`);
+    process.exit(64);
+  }
+  process.stderr.write(`${error instanceof ConfigError ? 'configuration error' : 'error'}: ${(error as Error).message}\n`);
+  process.exit(1);
+});

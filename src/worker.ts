@@ -1,0 +1,29 @@
+/**
+ * `npm run worker`: a process that only works sync jobs, for production deployments that scale
+ * workers apart from API replicas. Points at the same DATABASE_URL; needs the same ENCRYPTION_KEY.
+ */
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+
+async function main() {
+  const logger = createLogger().child({ process: 'worker' });
+  const config = loadConfig();
+  if (!config.databaseUrl) {
+    throw new ConfigError('npm run worker needs DATABASE_URL: the embedded database belongs to the `npm start` process, which already works jobs itself.');
+  }
+  const app = await createApp(config, { logger, workers: true });
+  logger.info('worker started', { database: app.database.description });
+  const stop = async (signal: string) => {
+    logger.info(`${signal}: letting the current job finish, then stopping`);
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error) => {
+  createLogger().error(error instanceof ConfigError ? `configuration error: ${error.message}` : 'worker failed to start', { error });
+  process.exit(error instanceof ConfigError ? 2 : 1);
+});
