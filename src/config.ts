@@ -24,6 +24,9 @@ export interface OuraConfig {
   webhookVerificationToken: string | null;
 }
 
+export type ProviderId = 'POLAR' | 'OURA';
+export type PriorityDataType = 'sleep' | 'recovery' | 'activity' | 'workout';
+
 export interface Config {
   port: number;
   host: string;
@@ -49,6 +52,8 @@ export interface Config {
   };
   polar: PolarConfig;
   oura: OuraConfig;
+  /** Which provider's record a Day's primary... fields pick, per data type, first wins. */
+  providerPriority: Record<PriorityDataType, ProviderId[]>;
 }
 
 export class ConfigError extends Error {
@@ -89,6 +94,18 @@ function credentials(env: Env, prefix: string): ProviderCredentials | null {
     throw new ConfigError(`${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET must be set together`);
   }
   return { clientId, clientSecret };
+}
+
+const PROVIDER_IDS: ProviderId[] = ['POLAR', 'OURA'];
+
+function priority(env: Env, name: string, fallback: ProviderId[]): ProviderId[] {
+  const raw = str(env, name);
+  if (!raw) return fallback;
+  const list = raw.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+  const unknown = list.filter((p) => !PROVIDER_IDS.includes(p as ProviderId));
+  if (unknown.length) throw new ConfigError(`${name} names unknown providers: ${unknown.join(', ')} (known: polar, oura)`);
+  // Providers left out rank after the listed ones, in the default order.
+  return [...new Set([...(list as ProviderId[]), ...fallback])];
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -132,6 +149,12 @@ export function loadConfig(env: Env = process.env): Config {
       tokenUrl: url(env, 'OURA_TOKEN_URL', 'https://api.ouraring.com/oauth/token'),
       apiUrl: url(env, 'OURA_API_URL', 'https://api.ouraring.com'),
       webhookVerificationToken: str(env, 'OURA_WEBHOOK_VERIFICATION_TOKEN'),
+    },
+    providerPriority: {
+      sleep: priority(env, 'PROVIDER_PRIORITY_SLEEP', ['OURA', 'POLAR']),
+      recovery: priority(env, 'PROVIDER_PRIORITY_RECOVERY', ['OURA', 'POLAR']),
+      activity: priority(env, 'PROVIDER_PRIORITY_ACTIVITY', ['POLAR', 'OURA']),
+      workout: priority(env, 'PROVIDER_PRIORITY_WORKOUT', ['POLAR', 'OURA']),
     },
   };
 }

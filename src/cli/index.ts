@@ -75,7 +75,7 @@ async function replay(config: Config, args: string[]) {
   const { values } = parseArgs({ args, options: { provider: { type: 'string' }, user: { type: 'string' } } });
   const provider: Provider | undefined = values.provider ? providerArg(values.provider).id : undefined;
   const counts = await withDatabase(config, (db) =>
-    replayRawPayloads(db.prisma, { provider, userId: values.user }, (done, total) => {
+    replayRawPayloads(db.prisma, { provider, userId: values.user, workoutPriority: config.providerPriority.workout }, (done, total) => {
       process.stderr.write(`\rreplayed ${done}/${total} raw payloads`);
     }),
   );

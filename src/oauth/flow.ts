@@ -59,7 +59,7 @@ function plainBasicAuth(clientId: string, clientSecret: string): client.ClientAu
   };
 }
 
-function oauthConfiguration(config: Config, adapter: ProviderAdapter): client.Configuration {
+export function oauthConfiguration(config: Config, adapter: ProviderAdapter): client.Configuration {
   const settings = adapter.settings(config);
   if (!settings.credentials) throw new OAuthFlowError('provider_unavailable', `${adapter.displayName} has no client credentials configured`);
   const { clientId, clientSecret } = settings.credentials;

@@ -16,11 +16,14 @@ import { createHttpClient, ProviderAuthError, ProviderRateLimitError, type HttpC
 import { providerById } from '../providers/registry.js';
 import type { ConnectionContext, ProviderAdapter, SyncWindow } from '../providers/types.js';
 import type { TokenCipher } from '../security/crypto.js';
+import { needsRefresh, refreshConnection, refreshDueConnections } from '../oauth/refresh.js';
 import { addCounts, emptyCounts, storeItem, type StoreCounts } from './store.js';
 import { planWindows } from './windows.js';
 
 export const WINDOW_QUEUE = 'sync-window';
 export const DUE_QUEUE = 'sync-due';
+export const REFRESH_QUEUE = 'token-refresh';
+const REFRESH_TICK_SECONDS = 300;
 const MAX_SKIPPED_REASONS = 200;
 const RETRY_LIMIT = 5;
 
@@ -48,6 +51,7 @@ export class SyncEngine {
   private readonly today: () => string;
   private workerIds: string[] = [];
   private dueTimer: NodeJS.Timeout | null = null;
+  private refreshTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: SyncEngineDeps) {
     this.http = deps.http ?? createHttpClient();
@@ -57,6 +61,7 @@ export class SyncEngine {
   async createQueues(): Promise<void> {
     await this.deps.boss.createQueue(WINDOW_QUEUE, { name: WINDOW_QUEUE, retryLimit: RETRY_LIMIT, retryDelay: 2, retryBackoff: true });
     await this.deps.boss.createQueue(DUE_QUEUE, { name: DUE_QUEUE, retryLimit: 1 });
+    await this.deps.boss.createQueue(REFRESH_QUEUE, { name: REFRESH_QUEUE, retryLimit: 1 });
   }
 
   /** Starts working jobs in this process (the server does by default; `npm run worker` too). */
@@ -68,7 +73,18 @@ export class SyncEngine {
         this.runWindowJob(job),
       ),
       await this.deps.boss.work(DUE_QUEUE, { pollingIntervalSeconds: Math.max(pollingIntervalSeconds, 5) }, async () => this.syncDueConnections()),
+      await this.deps.boss.work(REFRESH_QUEUE, { pollingIntervalSeconds: Math.max(pollingIntervalSeconds, 5) }, async () => {
+        await refreshDueConnections(this.deps);
+      }),
     );
+    // Tokens are refreshed ahead of expiry by a scheduled job, not only when a call fails.
+    const refreshTick = () =>
+      this.deps.boss
+        .send(REFRESH_QUEUE, {}, { singletonKey: 'token-refresh', singletonSeconds: REFRESH_TICK_SECONDS })
+        .catch((error) => this.deps.logger.warn('could not schedule token refresh', { error }));
+    void refreshTick();
+    this.refreshTimer = setInterval(refreshTick, REFRESH_TICK_SECONDS * 1000);
+    this.refreshTimer.unref();
     const interval = this.deps.config.sync.intervalSeconds;
     if (interval > 0) {
       // Every replica asks; the singleton key lets one request per interval through.
@@ -88,6 +104,7 @@ export class SyncEngine {
 
   async stopWorkers(): Promise<void> {
     if (this.dueTimer) clearInterval(this.dueTimer);
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
     for (const id of this.workerIds) await this.deps.boss.offWork({ id });
     this.workerIds = [];
   }
@@ -154,7 +171,11 @@ export class SyncEngine {
   }
 
   async connectionContext(connectionId: string): Promise<{ context: ConnectionContext; adapter: ProviderAdapter; provider: Provider; userId: string; status: string }> {
-    const connection = await this.deps.prisma.connection.findUniqueOrThrow({ where: { id: connectionId } });
+    let connection = await this.deps.prisma.connection.findUniqueOrThrow({ where: { id: connectionId } });
+    if (needsRefresh(connection)) {
+      await refreshConnection(this.deps, connectionId);
+      connection = await this.deps.prisma.connection.findUniqueOrThrow({ where: { id: connectionId } });
+    }
     const adapter = this.adapterFor(connection.provider);
     if (!connection.accessTokenEncrypted) throw new ProviderAuthError('connection has no access token');
     return {
@@ -180,12 +201,29 @@ export class SyncEngine {
     const counts = emptyCounts();
     for await (const batch of definition.fetch(context, { from: job.from, to: job.to })) {
       for (const item of batch.items) {
-        addCounts(counts, await storeItem(this.deps.prisma, { userId, provider }, item, (p) => definition.map(p)));
+        addCounts(
+          counts,
+          await storeItem(this.deps.prisma, { userId, provider }, item, (p) => definition.map(p), {
+            workoutPriority: this.deps.config.providerPriority.workout,
+          }),
+        );
       }
       // Acknowledge at the provider only once everything of the batch is stored.
       if (batch.commit) await batch.commit();
     }
     return counts;
+  }
+
+  /** A 401 with a refreshable token: refresh once (the provider may have expired it early) and retry. */
+  private async syncWindowRefreshingOn401(job: WindowJob): Promise<StoreCounts> {
+    try {
+      return await this.syncWindow(job);
+    } catch (error) {
+      if (!(error instanceof ProviderAuthError)) throw error;
+      const outcome = await refreshConnection(this.deps, job.connectionId, { force: true });
+      if (outcome !== 'refreshed' && outcome !== 'refreshed_elsewhere') throw error;
+      return this.syncWindow(job);
+    }
   }
 
   private async runWindowJob(job: PgBoss.JobWithMetadata<WindowJob>): Promise<void> {
@@ -198,7 +236,7 @@ export class SyncEngine {
       return;
     }
     try {
-      const counts = await this.syncWindow(data);
+      const counts = await this.syncWindowRefreshingOn401(data);
       await this.finishWindow(data.runId, counts, null);
     } catch (error) {
       if (error instanceof ProviderAuthError) {

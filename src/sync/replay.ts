@@ -11,7 +11,7 @@ const PAGE = 200;
 
 export async function replayRawPayloads(
   prisma: PrismaClient,
-  filter: { provider?: Provider; userId?: string },
+  filter: { provider?: Provider; userId?: string; workoutPriority?: readonly Provider[] },
   onProgress?: (done: number, total: number) => void,
 ): Promise<StoreCounts> {
   const where = { ...(filter.provider ? { provider: filter.provider } : {}), ...(filter.userId ? { userId: filter.userId } : {}) };
@@ -35,7 +35,7 @@ export async function replayRawPayloads(
         continue;
       }
       const item = { dataType: raw.dataType, providerRecordId: raw.providerRecordId, payload: raw.payload as never };
-      addCounts(counts, await storeItem(prisma, { userId: raw.userId, provider: raw.provider }, item, (p) => definition.map(p), { force: true }));
+      addCounts(counts, await storeItem(prisma, { userId: raw.userId, provider: raw.provider }, item, (p) => definition.map(p), { force: true, workoutPriority: filter.workoutPriority }));
     }
     done += page.length;
     onProgress?.(done, total);

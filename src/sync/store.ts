@@ -8,6 +8,7 @@ import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { Provider } from '../generated/prisma/enums.js';
 import type { MapOutcome, NormalizedRecord } from '../normalize/records.js';
 import type { RawItem } from '../providers/types.js';
+import { linkWorkoutDuplicates } from './duplicates.js';
 
 export interface StoreCounts {
   fetched: number;
@@ -37,6 +38,15 @@ interface Owner {
 
 type Tx = PrismaClient;
 
+export interface StoreOptions {
+  /** Re-map even an unchanged payload (replay after a mapper fix). */
+  force?: boolean;
+  /** Which provider's workout is primary when two overlap (PROVIDER_PRIORITY_WORKOUT). */
+  workoutPriority?: readonly Provider[];
+}
+
+const DEFAULT_WORKOUT_PRIORITY: readonly Provider[] = ['POLAR', 'OURA'];
+
 /**
  * Parts of one record keep their extras under their own top-level keys; a part must not erase
  * what another part stored, so extras are merged shallowly.
@@ -48,7 +58,7 @@ function withMergedExtras(data: never, existingExtras: unknown): never {
 }
 
 /** Upserts one normalized record; returns whether it was created or updated. */
-async function upsertRecord(tx: Tx, owner: Owner, rawPayloadId: string, item: NormalizedRecord): Promise<'created' | 'updated' | 'none'> {
+async function upsertRecord(tx: Tx, owner: Owner, rawPayloadId: string, item: NormalizedRecord, options: StoreOptions): Promise<'created' | 'updated' | 'none'> {
   if (item.kind === 'heartRate') {
     if (item.samples.length === 0) return 'none';
     const { count } = await tx.heartRateSample.createMany({
@@ -63,7 +73,8 @@ async function upsertRecord(tx: Tx, owner: Owner, rawPayloadId: string, item: No
   switch (item.kind) {
     case 'workout': {
       const existing = await tx.workout.findUnique({ where, select: { id: true } });
-      await tx.workout.upsert({ where, create: data, update: data });
+      const workout = await tx.workout.upsert({ where, create: data, update: data });
+      await linkWorkoutDuplicates(tx, workout, options.workoutPriority ?? DEFAULT_WORKOUT_PRIORITY);
       return existing ? 'updated' : 'created';
     }
     case 'sleep': {
@@ -102,7 +113,7 @@ export async function storeItem(
   owner: Owner,
   item: RawItem,
   map: (payload: unknown) => MapOutcome,
-  options: { force?: boolean } = {},
+  options: StoreOptions = {},
 ): Promise<StoreCounts> {
   const counts = emptyCounts();
   counts.fetched = 1;
@@ -132,7 +143,7 @@ export async function storeItem(
   if (outcome.ok) {
     let created = 0;
     for (const record of outcome.records) {
-      if ((await upsertRecord(prisma, owner, raw.id, record)) === 'created') created++;
+      if ((await upsertRecord(prisma, owner, raw.id, record, options)) === 'created') created++;
     }
     // A payload counts once: created if it brought a new record, otherwise updated.
     if (created > 0 && !existing) counts.created = 1;

@@ -27,5 +27,10 @@ export const WorkoutRef = builder.prismaNode('Workout', {
       description: 'Time in heart-rate zones: [{ zone, lowerBpm, upperBpm, durationSeconds }].',
     }),
     extras: t.expose('extras', { type: 'JSON', nullable: true, description: 'Provider-specific fields without a common field.' }),
+    duplicateOf: t.relation('duplicateOf', {
+      nullable: true,
+      description: "When another provider recorded the same session (>80% time overlap), that provider's record; set on the lower-priority one.",
+    }),
+    duplicates: t.relation('duplicates', { description: 'Records of the same session from lower-priority providers.' }),
   }),
 });
