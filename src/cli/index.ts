@@ -5,6 +5,8 @@
  *   webhooks register <provider>       create/update this deployment's webhook at the provider
  *   webhooks unregister <provider>
  *   replay [--provider polar] [--user USER_ID]   re-normalize stored raw payloads (no provider calls)
+ *   sync <connectionId> [--from DATE] [--to DATE] [--url URL] [--key KEY]
+ *                                      resync through a running gateway, with a progress bar
  *
  * In embedded mode the database belongs to one process: stop `npm start` first.
  */
@@ -18,6 +20,7 @@ import { createHttpClient } from '../providers/http.js';
 import { providerBySlug } from '../providers/registry.js';
 import { loadTokenCipher } from '../security/crypto.js';
 import { replayRawPayloads } from '../sync/replay.js';
+import { graphql, progressBar, subscribe } from './remote.js';
 import { registerProviderWebhook, unregisterProviderWebhook } from '../connections/webhook-admin.js';
 
 class UsageError extends Error {}
@@ -26,7 +29,8 @@ const USAGE = `usage: npm run cli -- <command>
   api-key create --name NAME [--scope read|write|admin]
   webhooks register <polar>
   webhooks unregister <polar>
-  replay [--provider polar] [--user USER_ID]`;
+  replay [--provider polar] [--user USER_ID]
+  sync <connectionId> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--url GATEWAY_URL] [--key API_KEY]`;
 
 async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>): Promise<T> {
   const db = await openDatabase(config);
@@ -84,12 +88,58 @@ async function replay(config: Config, args: string[]) {
   for (const reason of counts.skippedReasons.slice(0, 20)) process.stdout.write(`  ${reason.dataType} ${reason.providerRecordId}: ${reason.reason}\n`);
 }
 
+async function sync(config: Config, args: string[]) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { from: { type: 'string' }, to: { type: 'string' }, url: { type: 'string' }, key: { type: 'string' } },
+  });
+  const connectionId = positionals[0];
+  if (!connectionId) throw new UsageError('sync needs a connection id (Connection.id from the API)');
+  const key = values.key ?? process.env.API_KEY;
+  if (!key) throw new UsageError('sync needs an API key with WRITE scope: --key or API_KEY');
+  const remote = { url: (values.url ?? process.env.GATEWAY_URL ?? `http://localhost:${config.port}`).replace(/\/$/, ''), key };
+  await graphql(remote, 'mutation($id: ID!, $from: LocalDate, $to: LocalDate) { resyncConnection(connectionId: $id, from: $from, to: $to) { id } }', {
+    id: connectionId,
+    from: values.from,
+    to: values.to,
+  });
+  let last: SyncProgressView | null = null;
+  await subscribe<{ syncProgress: SyncProgressView }>(
+    remote,
+    'subscription($id: ID!) { syncProgress(connectionId: $id) { kind phase windowsDone windowsTotal fetched recordsWritten skipped error } }',
+    { id: connectionId },
+    ({ syncProgress: p }) => {
+      last = p;
+      const line = `${progressBar(p.windowsDone, p.windowsTotal)} ${p.windowsDone}/${p.windowsTotal} windows, ${p.fetched} fetched, ${p.recordsWritten} written, ${p.skipped} skipped (${p.phase})`;
+      process.stderr.write(process.stderr.isTTY ? `\r${line}` : `${line}\n`);
+    },
+  );
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  const final = last as SyncProgressView | null;
+  if (!final) throw new Error('no progress was reported');
+  if (final.phase === 'FAILED') throw new Error(`sync failed: ${final.error}`);
+  process.stdout.write(`sync ${final.phase.toLowerCase()}: ${final.fetched} fetched, ${final.recordsWritten} written, ${final.skipped} skipped\n`);
+}
+
+interface SyncProgressView {
+  kind: string;
+  phase: string;
+  windowsDone: number;
+  windowsTotal: number;
+  fetched: number;
+  recordsWritten: number;
+  skipped: number;
+  error: string | null;
+}
+
 async function main(argv: string[]) {
   const [command, ...rest] = argv;
   const config = loadConfig();
   if (command === 'api-key' && rest[0] === 'create') return apiKeyCreate(config, rest.slice(1));
   if (command === 'webhooks') return webhooks(config, rest);
   if (command === 'replay') return replay(config, rest);
+  if (command === 'sync') return sync(config, rest);
   throw new UsageError(command ? `unknown command "${argv.join(' ')}"` : 'no command given');
 }
 

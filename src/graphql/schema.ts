@@ -16,6 +16,7 @@ import './types/api-key.js';
 import './types/provider.js';
 import './types/sync-run.js';
 import './types/connection-mutations.js';
+import './types/sync-progress.js';
 
 builder.queryType({ description: 'Read health data. Every operation needs "Authorization: Bearer <api key>".' });
 builder.mutationType({ description: 'Change data. Each mutation says which key scope it needs.' });

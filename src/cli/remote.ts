@@ -1,0 +1,55 @@
+/**
+ * Commands that talk to a running gateway over HTTP (the embedded database belongs to the server
+ * process, and in production the CLI may run elsewhere): GATEWAY_URL (default
+ * http://localhost:$PORT) and API_KEY (or --key).
+ */
+export interface Remote {
+  url: string;
+  key: string;
+}
+
+export async function graphql<T>(remote: Remote, query: string, variables?: Record<string, unknown>): Promise<T> {
+  const response = await fetch(`${remote.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${remote.key}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
+  if (response.status === 401) throw new Error('the gateway refused the API key (401): pass --key or set API_KEY');
+  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
+  return body.data as T;
+}
+
+/** Subscribes over server-sent events and calls onEvent for each `next` payload until the stream ends. */
+export async function subscribe<T>(remote: Remote, query: string, variables: Record<string, unknown>, onEvent: (data: T) => void): Promise<void> {
+  const response = await fetch(`${remote.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${remote.key}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  if (!response.ok || !response.body) throw new Error(`subscription failed: HTTP ${response.status}`);
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: (\w+)/m.exec(block)?.[1];
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (event === 'complete') return;
+      if (event === 'next' && data) {
+        const payload = JSON.parse(data) as { data?: T; errors?: { message: string }[] };
+        if (payload.errors?.length) throw new Error(payload.errors.map((e) => e.message).join('; '));
+        onEvent(payload.data as T);
+      }
+    }
+  }
+}
+
+export function progressBar(done: number, total: number, width = 30): string {
+  const ratio = total > 0 ? Math.min(1, done / total) : 0;
+  const filled = Math.round(ratio * width);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}%`;
+}

@@ -1,0 +1,65 @@
+/**
+ * Live progress of a connection's syncs, read from the SyncRun rows. Polling the database (rather
+ * than an in-process event bus) makes progress visible whichever replica or worker does the work.
+ */
+import type { PrismaClient, SyncRun } from '../generated/prisma/client.js';
+
+export interface SyncProgressEvent {
+  connectionId: string;
+  runId: string;
+  kind: SyncRun['kind'];
+  status: SyncRun['status'];
+  phase: 'PLANNED' | 'FETCHING' | 'DONE' | 'FAILED';
+  windowsDone: number;
+  windowsTotal: number;
+  fetched: number;
+  recordsWritten: number;
+  skipped: number;
+  error: string | null;
+}
+
+export function toProgress(run: SyncRun): SyncProgressEvent {
+  const phase = run.status === 'FAILED' ? 'FAILED' : run.status === 'SUCCEEDED' ? 'DONE' : run.windowsDone === 0 ? 'PLANNED' : 'FETCHING';
+  return {
+    connectionId: run.connectionId,
+    runId: run.id,
+    kind: run.kind,
+    status: run.status,
+    phase,
+    windowsDone: run.windowsDone,
+    windowsTotal: run.windowsTotal,
+    fetched: run.fetched,
+    recordsWritten: run.created + run.updated,
+    skipped: run.skipped,
+    error: run.error,
+  };
+}
+
+/**
+ * Yields the newest run's progress whenever it changes; ends once no run is going (after at least
+ * one event), or when `signal` aborts.
+ */
+export async function* watchSyncProgress(
+  prisma: PrismaClient,
+  connectionId: string,
+  options: { intervalMs?: number; signal?: AbortSignal; idleTimeoutMs?: number } = {},
+): AsyncGenerator<SyncProgressEvent> {
+  const intervalMs = options.intervalMs ?? 500;
+  const startedAt = Date.now();
+  let last = '';
+  while (!options.signal?.aborted) {
+    const run = await prisma.syncRun.findFirst({ where: { connectionId }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] });
+    if (run) {
+      const event = toProgress(run);
+      const key = JSON.stringify(event);
+      if (key !== last) {
+        last = key;
+        yield event;
+      }
+      if (run.status !== 'RUNNING') return;
+    } else if (Date.now() - startedAt > (options.idleTimeoutMs ?? 30_000)) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
