@@ -21,6 +21,7 @@ import { providerBySlug } from '../providers/registry.js';
 import { loadTokenCipher } from '../security/crypto.js';
 import { replayRawPayloads } from '../sync/replay.js';
 import { graphql, progressBar, subscribe } from './remote.js';
+import type { SyncProgressEvent } from '../sync/progress.js';
 import { registerProviderWebhook, unregisterProviderWebhook } from '../connections/webhook-admin.js';
 
 class UsageError extends Error {}
@@ -122,16 +123,7 @@ async function sync(config: Config, args: string[]) {
   process.stdout.write(`sync ${final.phase.toLowerCase()}: ${final.fetched} fetched, ${final.recordsWritten} written, ${final.skipped} skipped\n`);
 }
 
-interface SyncProgressView {
-  kind: string;
-  phase: string;
-  windowsDone: number;
-  windowsTotal: number;
-  fetched: number;
-  recordsWritten: number;
-  skipped: number;
-  error: string | null;
-}
+type SyncProgressView = Pick<SyncProgressEvent, 'kind' | 'phase' | 'windowsDone' | 'windowsTotal' | 'fetched' | 'recordsWritten' | 'skipped' | 'error'>;
 
 async function main(argv: string[]) {
   const [command, ...rest] = argv;
