@@ -48,7 +48,7 @@ export interface AppOptions {
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger();
-  for (const secret of [config.polar.credentials?.clientSecret, config.oura.credentials?.clientSecret, config.encryptionKey, config.initialApiKey]) {
+  for (const secret of [config.polar.credentials?.clientSecret, config.oura.credentials?.clientSecret, config.encryptionKey, config.initialApiKey, ...config.encryptionKeysPrevious]) {
     registerSecret(secret);
   }
   const cipher = loadTokenCipher(config);
@@ -76,7 +76,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger,
       plugins: [
         useOAuthCallback({ prisma, config, cipher, connections, logger }),
-        useWebhookRoutes({ prisma, cipher, sync, logger }),
+        useWebhookRoutes({ prisma, config, cipher, sync, logger }),
       ],
     });
     const startedBoss = boss;

@@ -1,11 +1,17 @@
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { useApiKeyAuth } from '../auth/use-api-key-auth.js';
 import { createLoaders, type AppServices, type GraphQLContext } from '../graphql/context.js';
-import { schema } from '../graphql/schema.js';
+import { subgraphSchema } from '../graphql/schema.js';
 import { yogaLogger, type Logger } from '../logger.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
 import { useMaxPageSize } from './use-max-page-size.js';
 import { MAX_PAGE_SIZE } from '../graphql/builder.js';
+import type { GraphQLLimitsConfig } from '../config.js';
+import { useCsrfPrevention } from './use-csrf-prevention.js';
+import { useIntrospectionSwitch } from './use-introspection-switch.js';
+import { useQueryLimits } from './use-query-limits.js';
+import { useRateLimit } from './use-rate-limit.js';
+import { useRequestTimeout } from './use-request-timeout.js';
 
 export interface YogaOptions {
   services: AppServices;
@@ -14,21 +20,47 @@ export interface YogaOptions {
   plugins?: Plugin[];
 }
 
+/** CORS_ORIGINS: '*' any origin, a list (others get no CORS headers), null none at all. No cookies are used, so never credentials. */
+function corsOptions(origins: GraphQLLimitsConfig['corsOrigins']) {
+  if (origins === null) return false as const;
+  const common = { credentials: false, methods: ['GET', 'POST', 'OPTIONS'], exposedHeaders: ['Retry-After'], maxAge: 600 };
+  if (origins === '*') return { ...common, origin: '*' };
+  return (request: Request) => {
+    const origin = request.headers.get('origin');
+    return origin && origins.includes(origin) ? { ...common, origin: [origin] } : false;
+  };
+}
+
 export function createYogaServer({ services, logger, plugins = [] }: YogaOptions) {
+  const limits = services.config.graphql;
   return createYoga<Record<string, unknown>, GraphQLContext>({
-    schema,
+    // The public schema plus Federation v2's `_service`/`_entities` (src/graphql/federation.ts).
+    schema: subgraphSchema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
     logging: yogaLogger(logger),
-    graphiql: {
+    cors: corsOptions(limits.corsOrigins),
+    // Batched requests (a JSON array of operations) are refused: one operation per request, so
+    // the rate limit and the query limits apply to each.
+    batching: false,
+    graphiql: !limits.introspection ? false : {
       title: 'Wearable health graph',
       defaultQuery: GRAPHIQL_DEFAULT_QUERY,
       headers: JSON.stringify({ Authorization: 'Bearer <paste your API key here>' }, null, 2),
       shouldPersistHeaders: true,
     },
     context: () => ({ ...services, loaders: createLoaders(services.prisma) }) as Partial<GraphQLContext> as GraphQLContext,
-    plugins: [...plugins, useApiKeyAuth({ prisma: services.prisma }), useMaxPageSize(MAX_PAGE_SIZE)],
+    plugins: [
+      ...plugins,
+      useCsrfPrevention(),
+      useIntrospectionSwitch(limits.introspection),
+      useQueryLimits(limits),
+      useApiKeyAuth({ prisma: services.prisma }),
+      useRateLimit({ perMinute: limits.rateLimitPerMinute }),
+      useMaxPageSize(MAX_PAGE_SIZE),
+      useRequestTimeout(limits.requestTimeoutSeconds * 1000),
+    ],
   });
 }
 

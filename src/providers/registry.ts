@@ -3,10 +3,11 @@
  * ProviderAdapter, and one line here.
  */
 import type { Provider } from '../generated/prisma/enums.js';
+import { ouraAdapter } from './oura/index.js';
 import { polarAdapter } from './polar/index.js';
 import type { ProviderAdapter } from './types.js';
 
-export const PROVIDERS: readonly ProviderAdapter[] = [polarAdapter];
+export const PROVIDERS: readonly ProviderAdapter[] = [polarAdapter, ouraAdapter];
 
 export function providerById(id: Provider): ProviderAdapter {
   const adapter = PROVIDERS.find((p) => p.id === id);

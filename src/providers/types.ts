@@ -25,6 +25,11 @@ export interface ProviderSettings {
   credentials: ProviderCredentials | null;
   oauth: OAuthSettings;
   apiUrl: string;
+  /**
+   * Token the provider echoes when it verifies a webhook subscription (Oura's
+   * `verification_token`); absent for providers without such a handshake.
+   */
+  webhookVerificationToken?: string | null;
 }
 
 /** A provider's raw record as fetched, before mapping. */
@@ -93,6 +98,8 @@ export type WebhookVerdict =
 export interface WebhookHandler {
   /** Checks the signature (constant time) and parses the delivery. Never throws for bad input. */
   handle(request: { rawBody: Buffer; headers: Headers }, secret: string | null): WebhookVerdict;
+  /** GET on the webhook URL: the provider's ownership challenge (Oura), if it has one. */
+  answerChallenge?(query: URLSearchParams, settings: ProviderSettings): { status: number; body: unknown };
 }
 
 /** What a provider's webhook registration API answered. */

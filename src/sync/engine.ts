@@ -16,6 +16,7 @@ import { createHttpClient, ProviderAuthError, ProviderRateLimitError, type HttpC
 import { providerById } from '../providers/registry.js';
 import type { ConnectionContext, ProviderAdapter, SyncWindow } from '../providers/types.js';
 import type { TokenCipher } from '../security/crypto.js';
+import { registerProviderWebhook } from '../connections/webhook-admin.js';
 import { needsRefresh, refreshConnection, refreshDueConnections } from '../oauth/refresh.js';
 import { addCounts, emptyCounts, storeItem, type StoreCounts } from './store.js';
 import { planWindows } from './windows.js';
@@ -23,6 +24,8 @@ import { planWindows } from './windows.js';
 export const WINDOW_QUEUE = 'sync-window';
 export const DUE_QUEUE = 'sync-due';
 export const REFRESH_QUEUE = 'token-refresh';
+export const WEBHOOK_MAINTENANCE_QUEUE = 'webhook-maintenance';
+const WEBHOOK_MAINTENANCE_SECONDS = 12 * 3600;
 const REFRESH_TICK_SECONDS = 300;
 const MAX_SKIPPED_REASONS = 200;
 const RETRY_LIMIT = 5;
@@ -52,6 +55,7 @@ export class SyncEngine {
   private workerIds: string[] = [];
   private dueTimer: NodeJS.Timeout | null = null;
   private refreshTimer: NodeJS.Timeout | null = null;
+  private maintenanceTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: SyncEngineDeps) {
     this.http = deps.http ?? createHttpClient();
@@ -62,6 +66,7 @@ export class SyncEngine {
     await this.deps.boss.createQueue(WINDOW_QUEUE, { name: WINDOW_QUEUE, retryLimit: RETRY_LIMIT, retryDelay: 2, retryBackoff: true });
     await this.deps.boss.createQueue(DUE_QUEUE, { name: DUE_QUEUE, retryLimit: 1 });
     await this.deps.boss.createQueue(REFRESH_QUEUE, { name: REFRESH_QUEUE, retryLimit: 1 });
+    await this.deps.boss.createQueue(WEBHOOK_MAINTENANCE_QUEUE, { name: WEBHOOK_MAINTENANCE_QUEUE, retryLimit: 2, retryDelay: 60 });
   }
 
   /** Starts working jobs in this process (the server does by default; `npm run worker` too). */
@@ -83,6 +88,19 @@ export class SyncEngine {
         .send(REFRESH_QUEUE, {}, { singletonKey: 'token-refresh', singletonSeconds: REFRESH_TICK_SECONDS })
         .catch((error) => this.deps.logger.warn('could not schedule token refresh', { error }));
     void refreshTick();
+    this.workerIds.push(
+      await this.deps.boss.work(WEBHOOK_MAINTENANCE_QUEUE, { pollingIntervalSeconds: Math.max(pollingIntervalSeconds, 30) }, async () => {
+        await this.maintainWebhooks();
+      }),
+    );
+    // Webhook subscriptions expire at some providers (Oura): re-registering is idempotent and renews them.
+    const maintenanceTick = () =>
+      this.deps.boss
+        .send(WEBHOOK_MAINTENANCE_QUEUE, {}, { singletonKey: 'webhook-maintenance', singletonSeconds: WEBHOOK_MAINTENANCE_SECONDS })
+        .catch((error) => this.deps.logger.warn('could not schedule webhook maintenance', { error }));
+    void maintenanceTick();
+    this.maintenanceTimer = setInterval(maintenanceTick, 3600 * 1000);
+    this.maintenanceTimer.unref();
     this.refreshTimer = setInterval(refreshTick, REFRESH_TICK_SECONDS * 1000);
     this.refreshTimer.unref();
     const interval = this.deps.config.sync.intervalSeconds;
@@ -105,6 +123,7 @@ export class SyncEngine {
   async stopWorkers(): Promise<void> {
     if (this.dueTimer) clearInterval(this.dueTimer);
     if (this.refreshTimer) clearInterval(this.refreshTimer);
+    if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
     for (const id of this.workerIds) await this.deps.boss.offWork({ id });
     this.workerIds = [];
   }
@@ -157,6 +176,18 @@ export class SyncEngine {
     // Two days of overlap: providers revise the last nights (late uploads, recomputed scores).
     const from = addDays(new Date(`${formatLocalDate(lastSyncedAt)}T00:00:00Z`), -2);
     return { from: formatLocalDate(from), to: today };
+  }
+
+  /** Re-registers every stored provider webhook (renews expiring subscriptions, fixes a changed URL). */
+  async maintainWebhooks(): Promise<void> {
+    const webhooks = await this.deps.prisma.providerWebhook.findMany();
+    for (const webhook of webhooks) {
+      try {
+        await registerProviderWebhook({ ...this.deps, http: this.http }, this.adapterFor(webhook.provider));
+      } catch (error) {
+        this.deps.logger.warn('webhook maintenance failed; will retry', { provider: webhook.provider, error });
+      }
+    }
   }
 
   /** Queued every SYNC_INTERVAL_SECONDS: an incremental sync of every active connection. */

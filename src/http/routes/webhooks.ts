@@ -1,5 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
+import type { Config } from '../../config.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import { deleteByProviderRecordId } from '../../sync/store.js';
 import type { Logger } from '../../logger.js';
 import { formatLocalDate } from '../../normalize/time.js';
 import { providerBySlug } from '../../providers/registry.js';
@@ -11,6 +13,7 @@ const WEBHOOK_PATH = /^\/webhooks\/([a-z0-9-]+)$/;
 
 export interface WebhookRouteDeps {
   prisma: PrismaClient;
+  config: Config;
   cipher: TokenCipher;
   sync: SyncEngine;
   logger: Logger;
@@ -41,9 +44,15 @@ export function useWebhookRoutes(deps: WebhookRouteDeps): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
       const match = WEBHOOK_PATH.exec(url.pathname);
-      if (!match || request.method !== 'POST') return;
+      if (!match || (request.method !== 'POST' && request.method !== 'GET')) return;
       const adapter = providerBySlug(match[1]);
       if (!adapter?.webhooks) return endResponse(json(404, { error: `no webhooks for "${match[1]}"` }));
+      if (request.method === 'GET') {
+        if (!adapter.webhooks.answerChallenge) return endResponse(json(405, { error: 'POST only' }));
+        const answer = adapter.webhooks.answerChallenge(url.searchParams, adapter.settings(deps.config));
+        if (answer.status !== 200) deps.logger.warn('webhook verification challenge refused', { provider: adapter.id });
+        return endResponse(json(answer.status, answer.body));
+      }
       const rawBody = await readLimited(request, MAX_WEBHOOK_BODY_BYTES);
       if (!rawBody) return endResponse(json(413, { error: 'payload too large' }));
       const registration = await deps.prisma.providerWebhook.findUnique({ where: { provider: adapter.id } });
@@ -60,18 +69,32 @@ export function useWebhookRoutes(deps: WebhookRouteDeps): Plugin {
       const today = formatLocalDate(new Date());
       const yesterday = formatLocalDate(new Date(Date.now() - 86_400_000));
       const requests = new Map<string, { dataTypes: Set<string>; from: string; to: string }>();
+      // All keys of one delivery in one statement: concurrent copies of a delivery cannot split
+      // its events between them (each key is claimed by exactly one request, all by the same one).
+      const claimed = verdict.events.length
+        ? await deps.prisma.webhookDelivery.createManyAndReturn({
+            data: verdict.events.map((event) => ({ provider: adapter.id, deliveryKey: event.deliveryKey })),
+            skipDuplicates: true,
+            select: { deliveryKey: true },
+          })
+        : [];
+      const claimedKeys = new Set(claimed.map((row) => row.deliveryKey));
       for (const event of verdict.events) {
-        const { count } = await deps.prisma.webhookDelivery.createMany({
-          data: [{ provider: adapter.id, deliveryKey: event.deliveryKey }],
-          skipDuplicates: true,
-        });
-        if (count === 0) continue; // a re-delivery of something already queued
+        if (!claimedKeys.has(event.deliveryKey)) continue; // a re-delivery of something already queued
         const connection = await deps.prisma.connection.findFirst({
           where: { provider: adapter.id, providerUserId: event.providerUserId, status: 'ACTIVE' },
-          select: { id: true },
+          select: { id: true, userId: true },
         });
         if (!connection) {
           deps.logger.info('webhook for an unknown or inactive connection ignored', { provider: adapter.id });
+          continue;
+        }
+        if (event.action === 'delete') {
+          // Deletions are cheap and must not wait behind a queue: remove the record now.
+          if (event.providerRecordId) {
+            const removed = await deleteByProviderRecordId(deps.prisma, { userId: connection.userId, provider: adapter.id }, event.providerRecordId);
+            deps.logger.info('record deleted at the provider removed', { provider: adapter.id, dataType: event.dataType, removed });
+          }
           continue;
         }
         const day = event.date ?? today;

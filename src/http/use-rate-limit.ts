@@ -1,0 +1,60 @@
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
+
+/**
+ * A token bucket per API key: `perMinute` requests a minute, refilled continuously, with a burst of
+ * up to `perMinute`. Kept in this process's memory: with N replicas behind a load balancer a key
+ * may make up to N x perMinute requests; restart resets the buckets. Over the limit: HTTP 429 with
+ * Retry-After (seconds until the next request is allowed) and a GraphQL-shaped error.
+ */
+export class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; updated: number }>();
+  private readonly ratePerMs: number;
+
+  constructor(
+    private readonly perMinute: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.ratePerMs = perMinute / 60_000;
+  }
+
+  /** Takes one request from the key's bucket; returns 0 when allowed, else the seconds to wait. */
+  take(key: string): number {
+    const now = this.now();
+    const bucket = this.buckets.get(key) ?? { tokens: this.perMinute, updated: now };
+    bucket.tokens = Math.min(this.perMinute, bucket.tokens + (now - bucket.updated) * this.ratePerMs);
+    bucket.updated = now;
+    this.buckets.set(key, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    this.prune(now);
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / this.ratePerMs / 1000));
+  }
+
+  /** Forgets full buckets now and then, so the map does not grow with every key ever seen. */
+  private prune(now: number) {
+    if (this.buckets.size < 10_000) return;
+    for (const [key, bucket] of this.buckets) {
+      if (bucket.tokens + (now - bucket.updated) * this.ratePerMs >= this.perMinute) this.buckets.delete(key);
+    }
+  }
+}
+
+export function rateLimited(retryAfterSeconds: number) {
+  return createGraphQLError(`Rate limit exceeded for this API key: retry after ${retryAfterSeconds} s.`, {
+    extensions: { code: 'RATE_LIMITED', retryAfterSeconds, http: { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } } },
+  });
+}
+
+/** Must come after useApiKeyAuth (it reads the authenticated key from the context). 0 = off. */
+export function useRateLimit(options: { perMinute: number; now?: () => number }): Plugin<{ apiKey?: { id: string } }> {
+  const limiter = options.perMinute > 0 ? new RateLimiter(options.perMinute, options.now) : null;
+  return {
+    onContextBuilding({ context }) {
+      if (!limiter || !context.apiKey) return;
+      const wait = limiter.take(context.apiKey.id);
+      if (wait > 0) throw rateLimited(wait);
+    },
+  };
+}
