@@ -64,3 +64,18 @@ export function formatOffset(utcOffsetMinutes: number): string {
   const abs = Math.abs(utcOffsetMinutes);
   return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
+
+/** 'YYYY-MM-DD' plus `days` (negative to go back) -> 'YYYY-MM-DD'. Throws on an invalid date. */
+export function addLocalDays(value: string, days: number): string {
+  return formatLocalDate(addDays(parseLocalDate(value), days));
+}
+
+/** parseOffsetDateTime for untrusted input: null instead of throwing when `value` is not one. */
+export function tryParseOffsetDateTime(value: unknown): { instant: Date; utcOffsetMinutes: number } | null {
+  if (typeof value !== 'string') return null;
+  try {
+    return parseOffsetDateTime(value);
+  } catch {
+    return null;
+  }
+}

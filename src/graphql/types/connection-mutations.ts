@@ -1,6 +1,6 @@
 import { createGraphQLError } from 'graphql-yoga';
 import { isAllowedRedirect, OAuthFlowError, startAuthorization } from '../../oauth/flow.js';
-import { providerById } from '../../providers/registry.js';
+import { PROVIDERS } from '../../providers/registry.js';
 import { dateRange } from '../dates.js';
 import { builder } from '../builder.js';
 import { ConnectionRef } from './connection.js';
@@ -42,7 +42,10 @@ builder.mutationFields((t) => ({
       if (!isAllowedRedirect(ctx.config, input.redirectUri)) {
         throw badInput('redirectUri is not allowed: it must start with an entry of OAUTH_REDIRECT_ALLOWLIST');
       }
-      const adapter = providerById(input.provider);
+      const adapter = PROVIDERS.find((p) => p.id === input.provider);
+      if (!adapter) {
+        throw createGraphQLError(`${input.provider} is not supported by this gateway yet`, { extensions: { code: 'PROVIDER_UNAVAILABLE' } });
+      }
       try {
         return { authorizationUrl: await startAuthorization(ctx, adapter, { userId: user.id, redirectUri: input.redirectUri }) };
       } catch (error) {
