@@ -54,6 +54,32 @@ export interface Config {
   oura: OuraConfig;
   /** Which provider's record a Day's primary... fields pick, per data type, first wins. */
   providerPriority: Record<PriorityDataType, ProviderId[]>;
+  /**
+   * Keys (hex or base64, 32 bytes) accepted for decryption only, besides encryptionKey:
+   * ENCRYPTION_KEY_PREVIOUS, comma-separated. Used while rotating keys (README, "Rotating the encryption key").
+   */
+  encryptionKeysPrevious: string[];
+  /** GraphQL abuse limits (src/http/use-*.ts). */
+  graphql: GraphQLLimitsConfig;
+}
+
+export interface GraphQLLimitsConfig {
+  /** Deepest selection nesting an operation may have (introspection excluded). */
+  maxDepth: number;
+  /** Aliases per operation. */
+  maxAliases: number;
+  /** Lexical tokens per document (checked while parsing, so a huge document costs little). */
+  maxTokens: number;
+  /** Static cost (graphql-armor cost-limit: fields weighted by depth and literal first/last). */
+  maxCost: number;
+  /** An operation still executing after this long is answered with a TIMEOUT error; 0 = never. */
+  requestTimeoutSeconds: number;
+  /** false: introspection queries are refused, GraphiQL is off and "Did you mean" hints are removed. */
+  introspection: boolean;
+  /** '*' (any origin, no credentials), a list of allowed origins, or null (no CORS headers at all). */
+  corsOrigins: '*' | string[] | null;
+  /** Requests per minute per API key (token bucket, per process); 0 = unlimited. */
+  rateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -108,6 +134,33 @@ function priority(env: Env, name: string, fallback: ProviderId[]): ProviderId[] 
   return [...new Set([...(list as ProviderId[]), ...fallback])];
 }
 
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = str(env, name)?.toLowerCase();
+  if (raw === undefined || raw === null) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false (got "${raw}")`);
+}
+
+function corsOrigins(env: Env): '*' | string[] | null {
+  const raw = str(env, 'CORS_ORIGINS');
+  if (raw === null || raw === '*') return '*';
+  if (raw.toLowerCase() === 'none') return null;
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((origin) => {
+      try {
+        const parsed = new URL(origin);
+        if (parsed.origin === 'null') throw new Error('opaque');
+        return parsed.origin;
+      } catch {
+        throw new ConfigError(`CORS_ORIGINS must be *, none or comma-separated origins like https://app.example.com (got "${origin}")`);
+      }
+    });
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const port = int(env, 'PORT', 4000, 0, 65535);
   const host = str(env, 'HOST') ?? '0.0.0.0';
@@ -155,6 +208,20 @@ export function loadConfig(env: Env = process.env): Config {
       recovery: priority(env, 'PROVIDER_PRIORITY_RECOVERY', ['OURA', 'POLAR']),
       activity: priority(env, 'PROVIDER_PRIORITY_ACTIVITY', ['POLAR', 'OURA']),
       workout: priority(env, 'PROVIDER_PRIORITY_WORKOUT', ['POLAR', 'OURA']),
+    },
+    encryptionKeysPrevious: (str(env, 'ENCRYPTION_KEY_PREVIOUS') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    graphql: {
+      maxDepth: int(env, 'GRAPHQL_MAX_DEPTH', 12, 1, 100),
+      maxAliases: int(env, 'GRAPHQL_MAX_ALIASES', 30, 0, 10_000),
+      maxTokens: int(env, 'GRAPHQL_MAX_TOKENS', 3000, 10, 1_000_000),
+      maxCost: int(env, 'GRAPHQL_MAX_COST', 50_000, 1, 100_000_000),
+      requestTimeoutSeconds: int(env, 'GRAPHQL_REQUEST_TIMEOUT_SECONDS', 30, 0, 3600),
+      introspection: bool(env, 'GRAPHQL_INTROSPECTION', true),
+      corsOrigins: corsOrigins(env),
+      rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000),
     },
   };
 }

@@ -7,6 +7,9 @@
  *   replay [--provider polar] [--user USER_ID]   re-normalize stored raw payloads (no provider calls)
  *   sync <connectionId> [--from DATE] [--to DATE] [--url URL] [--key KEY]
  *                                      resync through a running gateway, with a progress bar
+ *   rotate-encryption-key [--new-key HEX] [--check]
+ *                                      re-encrypt every stored secret under ENCRYPTION_KEY (or under
+ *                                      --new-key / NEW_ENCRYPTION_KEY); --check only counts stale ones
  *
  * In embedded mode the database belongs to one process: stop `npm start` first.
  */
@@ -18,7 +21,10 @@ import { migrate } from '../db/migrate.js';
 import type { ApiKeyScope, Provider } from '../generated/prisma/enums.js';
 import { createHttpClient } from '../providers/http.js';
 import { providerBySlug } from '../providers/registry.js';
-import { loadTokenCipher } from '../security/crypto.js';
+import { KEY_FILE_NAME, loadTokenCipher, parseKey, PREVIOUS_KEY_FILE_NAME } from '../security/crypto.js';
+import { countStaleSecrets, rotateEncryptionKey } from '../security/rotate.js';
+import fs from 'node:fs';
+import path from 'node:path';
 import { replayRawPayloads } from '../sync/replay.js';
 import { graphql, progressBar, subscribe } from './remote.js';
 import type { SyncProgressEvent } from '../sync/progress.js';
@@ -31,7 +37,8 @@ const USAGE = `usage: npm run cli -- <command>
   webhooks register <polar>
   webhooks unregister <polar>
   replay [--provider polar] [--user USER_ID]
-  sync <connectionId> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--url GATEWAY_URL] [--key API_KEY]`;
+  sync <connectionId> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--url GATEWAY_URL] [--key API_KEY]
+  rotate-encryption-key [--new-key HEX|BASE64] [--check]`;
 
 async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>): Promise<T> {
   const db = await openDatabase(config);
@@ -123,6 +130,50 @@ async function sync(config: Config, args: string[]) {
   process.stdout.write(`sync ${final.phase.toLowerCase()}: ${final.fetched} fetched, ${final.recordsWritten} written, ${final.skipped} skipped\n`);
 }
 
+/**
+ * Without --new-key: rewrites every secret not yet under ENCRYPTION_KEY (decrypting with
+ * ENCRYPTION_KEY_PREVIOUS): the last step of the zero-downtime rotation in the README.
+ * With --new-key (or NEW_ENCRYPTION_KEY): rewrites everything under that key. In embedded mode
+ * with the generated key file, the file is switched first and the old key kept in
+ * encryption.key.previous, so an interrupted run loses nothing.
+ */
+async function rotateKey(config: Config, args: string[]) {
+  const { values } = parseArgs({ args, options: { 'new-key': { type: 'string' }, check: { type: 'boolean', default: false } } });
+  const base = loadTokenCipher(config);
+  const newKeyRaw = values['new-key'] ?? process.env.NEW_ENCRYPTION_KEY;
+  const target = newKeyRaw ? base.withCurrentKey(parseKey(newKeyRaw)) : base;
+  if (values.check) {
+    const stale = await withDatabase(config, (db) => countStaleSecrets(db.prisma, target));
+    process.stdout.write(`${stale} rows hold secrets not yet under key ${target.keyId}\n`);
+    if (stale > 0) process.exitCode = 1;
+    return;
+  }
+  const keyFile = !config.encryptionKey && !config.databaseUrl;
+  if (newKeyRaw && keyFile && target.keyId !== base.keyId) {
+    const file = path.join(config.dataDir, KEY_FILE_NAME);
+    fs.appendFileSync(path.join(config.dataDir, PREVIOUS_KEY_FILE_NAME), fs.readFileSync(file, 'utf8').trim() + '\n', { mode: 0o600 });
+    fs.writeFileSync(`${file}.tmp`, parseKey(newKeyRaw).toString('hex') + '\n', { mode: 0o600 });
+    fs.renameSync(`${file}.tmp`, file);
+  }
+  const result = await withDatabase(config, (db) =>
+    rotateEncryptionKey(db.prisma, target, { onProgress: (n) => process.stderr.write(`\rre-encrypted ${n} values`) }),
+  );
+  process.stderr.write('\n');
+  process.stdout.write(
+    `re-encrypted under key ${target.keyId}: ${result.connections} connections, ${result.oauthStates} OAuth states, ${result.providerWebhooks} webhook secrets\n`,
+  );
+  for (const failure of result.failures) process.stdout.write(`  not re-encrypted: ${failure.table} ${failure.id}: ${failure.reason}\n`);
+  if (newKeyRaw && !keyFile && target.keyId !== base.keyId) {
+    process.stdout.write(
+      `now set ENCRYPTION_KEY to the new key (id ${target.keyId}) and ENCRYPTION_KEY_PREVIOUS to the old one (id ${base.keyId}) on every process\n`,
+    );
+  }
+  if (newKeyRaw && keyFile && target.keyId !== base.keyId) {
+    process.stdout.write(`${path.join(config.dataDir, KEY_FILE_NAME)} now holds the new key; the old one stays in ${PREVIOUS_KEY_FILE_NAME} for decryption\n`);
+  }
+  if (result.failures.length) process.exitCode = 1;
+}
+
 type SyncProgressView = Pick<SyncProgressEvent, 'kind' | 'phase' | 'windowsDone' | 'windowsTotal' | 'fetched' | 'recordsWritten' | 'skipped' | 'error'>;
 
 async function main(argv: string[]) {
@@ -132,6 +183,7 @@ async function main(argv: string[]) {
   if (command === 'webhooks') return webhooks(config, rest);
   if (command === 'replay') return replay(config, rest);
   if (command === 'sync') return sync(config, rest);
+  if (command === 'rotate-encryption-key') return rotateKey(config, rest);
   throw new UsageError(command ? `unknown command "${argv.join(' ')}"` : 'no command given');
 }
 
