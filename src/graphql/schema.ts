@@ -17,8 +17,15 @@ import './types/provider.js';
 import './types/sync-run.js';
 import './types/connection-mutations.js';
 import './types/sync-progress.js';
+import './federation.js';
 
 builder.queryType({ description: 'Read health data. Every operation needs "Authorization: Bearer <api key>".' });
 builder.mutationType({ description: 'Change data. Each mutation says which key scope it needs.' });
 
 export const schema = builder.toSchema({ sortSchema: false });
+
+/**
+ * What /graphql serves: the same schema as a Federation v2 subgraph (adds `_service`, `_entities`
+ * and the @key/@link directives). `schema` above stays the public API printed to schema.graphql.
+ */
+export const subgraphSchema = builder.toSubGraphSchema({ sortSchema: false });
