@@ -10,10 +10,12 @@ import { ConnectionService } from './connections/service.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { useOAuthCallback } from './http/routes/oauth-callback.js';
+import { useSandboxRoutes } from './http/routes/sandbox.js';
 import { useWebhookRoutes } from './http/routes/webhooks.js';
 import { createYogaServer, type YogaServer } from './http/yoga.js';
 import { createLogger, registerSecret, type Logger } from './logger.js';
 import type { HttpClient } from './providers/http.js';
+import { startSandbox, type SandboxRuntime } from './sandbox/runtime.js';
 import { loadTokenCipher, type TokenCipher } from './security/crypto.js';
 import { SyncEngine } from './sync/engine.js';
 import { createQueue } from './sync/queue.js';
@@ -27,6 +29,8 @@ export interface App {
   boss: PgBoss;
   sync: SyncEngine;
   connections: ConnectionService;
+  /** The built-in provider simulators (null with SANDBOX=false). */
+  sandbox: SandboxRuntime | null;
   /** Migrations applied by this start (empty when the database was current). */
   appliedMigrations: string[];
   /** An admin key generated at this start, to show the operator once. */
@@ -54,7 +58,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const cipher = loadTokenCipher(config);
   const database = options.database ?? (await openDatabase(config));
   let boss: PgBoss | null = null;
+  let sandbox: SandboxRuntime | null = null;
   try {
+    // Before anything asks a provider for its settings: they point at the simulators' listeners.
+    if (config.sandbox.enabled) sandbox = await startSandbox(config, logger);
     const appliedMigrations = await migrate(database);
     if (appliedMigrations.length) logger.info('applied migrations', { migrations: appliedMigrations });
     const { generatedKey } = await ensureInitialApiKey(database.prisma, config.initialApiKey);
@@ -75,6 +82,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       services,
       logger,
       plugins: [
+        ...(sandbox ? [useSandboxRoutes(sandbox)] : []),
         useOAuthCallback({ prisma, config, cipher, connections, logger }),
         useWebhookRoutes({ prisma, config, cipher, sync, logger }),
       ],
@@ -89,16 +97,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       boss: startedBoss,
       sync,
       connections,
+      sandbox,
       appliedMigrations,
       generatedApiKey: generatedKey,
       async close() {
         await sync.stopWorkers();
         await startedBoss.stop({ graceful: true, wait: true, timeout: 10_000 });
+        await sandbox?.close();
         await database.close();
       },
     };
   } catch (error) {
     await boss?.stop({ graceful: false, wait: true }).catch(() => {});
+    await sandbox?.close().catch(() => {});
     await database.close().catch(() => {});
     throw error;
   }

@@ -61,6 +61,15 @@ export interface Config {
   encryptionKeysPrevious: string[];
   /** GraphQL abuse limits (src/http/use-*.ts). */
   graphql: GraphQLLimitsConfig;
+  /** Built-in provider simulators (src/sandbox/) for providers without credentials. */
+  sandbox: SandboxConfig;
+}
+
+export interface SandboxConfig {
+  /** SANDBOX (default true): serve the simulators under /sandbox/<provider>/ and offer them for providers without credentials. */
+  enabled: boolean;
+  /** SANDBOX_SEED: seed of the simulated data (same seed + same user = same data). */
+  seed: number;
 }
 
 export interface GraphQLLimitsConfig {
@@ -222,6 +231,10 @@ export function loadConfig(env: Env = process.env): Config {
       introspection: bool(env, 'GRAPHQL_INTROSPECTION', true),
       corsOrigins: corsOrigins(env),
       rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000),
+    },
+    sandbox: {
+      enabled: bool(env, 'SANDBOX', true),
+      seed: int(env, 'SANDBOX_SEED', 42, 0, 2 ** 31 - 1),
     },
   };
 }

@@ -6,7 +6,9 @@ import { createLogger } from './logger.js';
 function banner(app: App, url: string): string {
   const providers = (['polar', 'oura'] as const).map((name) => {
     const configured = app.config[name].credentials !== null;
-    return `${name} ${configured ? 'configured' : 'not configured (set ' + name.toUpperCase() + '_CLIENT_ID/_SECRET)'}`;
+    if (configured) return `${name} configured`;
+    const hint = `not configured (set ${name.toUpperCase()}_CLIENT_ID/_SECRET)`;
+    return app.sandbox ? `${name} ${hint}: SANDBOX simulator` : `${name} ${hint}`;
   });
   const lines = [
     '',
@@ -15,6 +17,12 @@ function banner(app: App, url: string): string {
     `  Database            ${app.database.description}`,
     `  Providers           ${providers.join(', ')}`,
   ];
+  if (app.sandbox && providers.some((p) => p.endsWith('SANDBOX simulator'))) {
+    lines.push(
+      `  Sandbox             simulated providers at ${app.config.publicUrl}/sandbox/<provider> (generated data, seed ${app.config.sandbox.seed}; SANDBOX=false turns them off)`,
+      `  Try it              API_KEY=<admin key> npm run cli -- demo`,
+    );
+  }
   if (app.generatedApiKey) {
     lines.push(
       '',
@@ -55,9 +63,16 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: finishing in-flight requests, then stopping`);
-    server.close();
+    // Stop accepting, let in-flight requests finish (at most 25 s), then stop the workers (pg-boss
+    // stops gracefully: running jobs finish or are released) and close the database.
+    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    const forced = setTimeout(() => server.closeAllConnections(), 25_000);
+    forced.unref();
+    await drained;
+    clearTimeout(forced);
     await app.close();
+    logger.info(`${signal}: stopped`);
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -7,6 +7,9 @@
  *   replay [--provider polar] [--user USER_ID]   re-normalize stored raw payloads (no provider calls)
  *   sync <connectionId> [--from DATE] [--to DATE] [--url URL] [--key KEY]
  *                                      resync through a running gateway, with a progress bar
+ *   demo [--external-id ID] [--redirect-uri URL] [--days N] [--url URL] [--key KEY]
+ *                                      through a running gateway: a demo user with both sandbox
+ *                                      providers connected and backfilled; prints the Days query
  *   rotate-encryption-key [--new-key HEX] [--check]
  *                                      re-encrypt every stored secret under ENCRYPTION_KEY (or under
  *                                      --new-key / NEW_ENCRYPTION_KEY); --check only counts stale ones
@@ -26,7 +29,8 @@ import { countStaleSecrets, rotateEncryptionKey } from '../security/rotate.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { replayRawPayloads } from '../sync/replay.js';
-import { graphql, progressBar, subscribe } from './remote.js';
+import { graphql, progressBar, subscribe, type Remote } from './remote.js';
+import { demoInstructions, runDemo } from './demo.js';
 import type { SyncProgressEvent } from '../sync/progress.js';
 import { registerProviderWebhook, unregisterProviderWebhook } from '../connections/webhook-admin.js';
 
@@ -38,6 +42,7 @@ const USAGE = `usage: npm run cli -- <command>
   webhooks unregister <polar>
   replay [--provider polar] [--user USER_ID]
   sync <connectionId> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--url GATEWAY_URL] [--key API_KEY]
+  demo [--external-id ID] [--redirect-uri URL] [--days N] [--url GATEWAY_URL] [--key API_KEY]
   rotate-encryption-key [--new-key HEX|BASE64] [--check]`;
 
 async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>): Promise<T> {
@@ -96,6 +101,37 @@ async function replay(config: Config, args: string[]) {
   for (const reason of counts.skippedReasons.slice(0, 20)) process.stdout.write(`  ${reason.dataType} ${reason.providerRecordId}: ${reason.reason}\n`);
 }
 
+/** GATEWAY_URL / --url and API_KEY / --key (WRITE scope) of the gateway a remote command talks to. */
+function remoteOf(config: Config, values: { url?: string; key?: string }, command: string): Remote {
+  const key = values.key ?? process.env.API_KEY;
+  if (!key) throw new UsageError(`${command} needs an API key with WRITE scope: --key or API_KEY (the admin key printed by the first npm start works)`);
+  return { url: (values.url ?? process.env.GATEWAY_URL ?? `http://localhost:${config.port}`).replace(/\/$/, ''), key };
+}
+
+async function demo(config: Config, args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      'external-id': { type: 'string', default: 'demo' },
+      'redirect-uri': { type: 'string' },
+      days: { type: 'string', default: '14' },
+      url: { type: 'string' },
+      key: { type: 'string' },
+    },
+  });
+  const days = Number(values.days);
+  if (!Number.isInteger(days) || days < 1 || days > 366) throw new UsageError('--days must be 1..366');
+  const remote = remoteOf(config, values, 'demo');
+  process.stderr.write(`Demo on ${remote.url}: a user with sandbox Polar and Oura, backfilled.\n`);
+  const result = await runDemo(remote, {
+    externalId: values['external-id']!,
+    redirectUri: values['redirect-uri'],
+    days,
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  process.stdout.write(demoInstructions(remote, result));
+}
+
 async function sync(config: Config, args: string[]) {
   const { values, positionals } = parseArgs({
     args,
@@ -104,9 +140,7 @@ async function sync(config: Config, args: string[]) {
   });
   const connectionId = positionals[0];
   if (!connectionId) throw new UsageError('sync needs a connection id (Connection.id from the API)');
-  const key = values.key ?? process.env.API_KEY;
-  if (!key) throw new UsageError('sync needs an API key with WRITE scope: --key or API_KEY');
-  const remote = { url: (values.url ?? process.env.GATEWAY_URL ?? `http://localhost:${config.port}`).replace(/\/$/, ''), key };
+  const remote = remoteOf(config, values, 'sync');
   await graphql(remote, 'mutation($id: ID!, $from: LocalDate, $to: LocalDate) { resyncConnection(connectionId: $id, from: $from, to: $to) { id } }', {
     id: connectionId,
     from: values.from,
@@ -183,6 +217,7 @@ async function main(argv: string[]) {
   if (command === 'webhooks') return webhooks(config, rest);
   if (command === 'replay') return replay(config, rest);
   if (command === 'sync') return sync(config, rest);
+  if (command === 'demo') return demo(config, rest);
   if (command === 'rotate-encryption-key') return rotateKey(config, rest);
   throw new UsageError(command ? `unknown command "${argv.join(' ')}"` : 'no command given');
 }

@@ -23,7 +23,16 @@ export class ConnectionService {
   /** Stores the tokens (encrypted), runs the provider's registration, and starts the backfill. */
   async completeConnection(adapter: ProviderAdapter, userId: string, tokens: TokenResult): Promise<Connection> {
     const { prisma, cipher, sync, logger } = this.deps;
+    // The side the authorization ran against (the simulator when the provider has no credentials).
+    const sandbox = adapter.settings(this.deps.config).sandbox === true;
+    const previous = await prisma.connection.findUnique({ where: { userId_provider: { userId, provider: adapter.id } }, select: { sandbox: true } });
+    if (previous && previous.sandbox !== sandbox) {
+      // Switching between the simulator and the real provider: simulated and real records never mix.
+      await this.deleteProviderData({ userId, provider: adapter.id });
+      logger.info('connection switched between sandbox and real provider; the previous side\'s records were deleted', { provider: adapter.id, sandbox });
+    }
     const tokenFields = {
+      sandbox,
       accessTokenEncrypted: cipher.encrypt(tokens.accessToken),
       refreshTokenEncrypted: tokens.refreshToken ? cipher.encrypt(tokens.refreshToken) : null,
       expiresAt: tokens.expiresAt,
@@ -53,7 +62,7 @@ export class ConnectionService {
         throw error;
       }
     }
-    logger.info('provider connected', { provider: adapter.id, connectionId: connection.id });
+    logger.info('provider connected', { provider: adapter.id, connectionId: connection.id, ...(sandbox ? { sandbox: true } : {}) });
     await sync.requestSync(connection.id, 'BACKFILL');
     return connection;
   }
@@ -75,19 +84,28 @@ export class ConnectionService {
       }
     }
     const owner = { userId: connection.userId, provider: connection.provider };
-    if (options.deleteData) {
-      await prisma.$transaction([
-        prisma.workout.deleteMany({ where: owner }),
-        prisma.sleepSession.deleteMany({ where: owner }),
-        prisma.recovery.deleteMany({ where: owner }),
-        prisma.dailyActivity.deleteMany({ where: owner }),
-        prisma.vo2MaxEstimate.deleteMany({ where: owner }),
-        prisma.heartRateSample.deleteMany({ where: owner }),
-        prisma.rawPayload.deleteMany({ where: owner }),
-      ]);
-    }
+    if (options.deleteData) await this.deleteProviderData(owner);
     await prisma.connection.delete({ where: { id: connectionId } });
-    logger.info('provider disconnected', { provider: connection.provider, connectionId, deletedData: options.deleteData });
+    logger.info('provider disconnected', {
+      provider: connection.provider,
+      connectionId,
+      deletedData: options.deleteData,
+      ...(connection.sandbox ? { sandbox: true } : {}),
+    });
     return { deregistered };
+  }
+
+  /** Every record one provider brought for one user. */
+  private async deleteProviderData(owner: { userId: string; provider: Connection['provider'] }): Promise<void> {
+    const { prisma } = this.deps;
+    await prisma.$transaction([
+      prisma.workout.deleteMany({ where: owner }),
+      prisma.sleepSession.deleteMany({ where: owner }),
+      prisma.recovery.deleteMany({ where: owner }),
+      prisma.dailyActivity.deleteMany({ where: owner }),
+      prisma.vo2MaxEstimate.deleteMany({ where: owner }),
+      prisma.heartRateSample.deleteMany({ where: owner }),
+      prisma.rawPayload.deleteMany({ where: owner }),
+    ]);
   }
 }

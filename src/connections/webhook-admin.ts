@@ -21,7 +21,7 @@ export async function registerProviderWebhook(deps: WebhookAdminDeps, adapter: P
   const { prisma, config, cipher, http } = deps;
   const existing = await prisma.providerWebhook.findUnique({ where: { provider: adapter.id } });
   const url = `${config.publicUrl}/webhooks/${adapter.slug}`;
-  const registration = await registrarOf(adapter).register({ http, settings: adapter.settings(config), url, existing });
+  const registration = await registrarOf(adapter).register({ http, settings: adapter.settings(config, { sandbox: false }), url, existing });
   const secretEncrypted = registration.secret ? cipher.encrypt(registration.secret) : (existing?.secretEncrypted ?? null);
   const data = { externalId: registration.externalId, url: registration.url, events: registration.events, secretEncrypted };
   return prisma.providerWebhook.upsert({ where: { provider: adapter.id }, create: { provider: adapter.id, ...data }, update: data });
@@ -30,7 +30,7 @@ export async function registerProviderWebhook(deps: WebhookAdminDeps, adapter: P
 export async function unregisterProviderWebhook(deps: WebhookAdminDeps, adapter: ProviderAdapter): Promise<ProviderWebhook | null> {
   const existing = await deps.prisma.providerWebhook.findUnique({ where: { provider: adapter.id } });
   if (!existing) return null;
-  await registrarOf(adapter).unregister({ http: deps.http, settings: adapter.settings(deps.config), externalId: existing.externalId });
+  await registrarOf(adapter).unregister({ http: deps.http, settings: adapter.settings(deps.config, { sandbox: false }), externalId: existing.externalId });
   await deps.prisma.providerWebhook.delete({ where: { provider: adapter.id } });
   return existing;
 }

@@ -130,6 +130,10 @@ export function redactUrl(url: string): string {
 
 export async function openPostgres(databaseUrl: string, options: OpenOptions = {}): Promise<Database> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  // An idle client whose connection dies (server restart, pg_terminate_backend, DROP DATABASE ... FORCE)
+  // makes the pool emit 'error'; unlistened, that crashes the process. The pool has already dropped
+  // the client and opens a new one on demand; queries in flight fail and report on their own.
+  pool.on('error', () => {});
   // Fail fast with a clear message instead of on the first request.
   const probe = await pool.connect();
   probe.release();

@@ -1,3 +1,4 @@
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { useApiKeyAuth } from '../auth/use-api-key-auth.js';
 import { createLoaders, type AppServices, type GraphQLContext } from '../graphql/context.js';
@@ -44,11 +45,15 @@ export function createYogaServer({ services, logger, plugins = [] }: YogaOptions
     // Batched requests (a JSON array of operations) are refused: one operation per request, so
     // the rate limit and the query limits apply to each.
     batching: false,
+    // GraphiQL with its assets inlined: it works offline (yoga's default loads them from a CDN).
+    renderGraphiQL,
     graphiql: !limits.introspection ? false : {
       title: 'Wearable health graph',
       defaultQuery: GRAPHIQL_DEFAULT_QUERY,
       headers: JSON.stringify({ Authorization: 'Bearer <paste your API key here>' }, null, 2),
       shouldPersistHeaders: true,
+      // Opens with the Headers tab showing, where the API key goes.
+      defaultEditorToolsVisibility: 'headers',
     },
     context: () => ({ ...services, loaders: createLoaders(services.prisma) }) as Partial<GraphQLContext> as GraphQLContext,
     plugins: [

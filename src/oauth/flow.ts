@@ -8,6 +8,7 @@ import * as client from 'openid-client';
 import type { Config } from '../config.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { ProviderAdapter, TokenResult } from '../providers/types.js';
+import type { SettingsMode } from '../sandbox/settings.js';
 import type { TokenCipher } from '../security/crypto.js';
 
 export const STATE_TTL_MS = 10 * 60_000;
@@ -59,8 +60,9 @@ function plainBasicAuth(clientId: string, clientSecret: string): client.ClientAu
   };
 }
 
-export function oauthConfiguration(config: Config, adapter: ProviderAdapter): client.Configuration {
-  const settings = adapter.settings(config);
+/** `mode`: the side (real provider or sandbox simulator) of an existing connection; default: a new connection's. */
+export function oauthConfiguration(config: Config, adapter: ProviderAdapter, mode?: SettingsMode): client.Configuration {
+  const settings = adapter.settings(config, mode);
   if (!settings.credentials) throw new OAuthFlowError('provider_unavailable', `${adapter.displayName} has no client credentials configured`);
   const { clientId, clientSecret } = settings.credentials;
   const configuration = new client.Configuration(
@@ -102,6 +104,8 @@ export async function startAuthorization(
     scope: settings.oauth.scopes.join(' '),
     state,
   };
+  // The sandbox simulator derives its simulated account from the hint: one user, one account.
+  if (settings.sandbox) parameters.login_hint = input.userId;
   if (codeVerifier) {
     parameters.code_challenge = await client.calculatePKCECodeChallenge(codeVerifier);
     parameters.code_challenge_method = 'S256';

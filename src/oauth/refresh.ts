@@ -31,11 +31,12 @@ export async function refreshConnection(deps: RefreshDeps, connectionId: string,
   const { prisma, config, cipher, logger } = deps;
   const connection = await prisma.connection.findUniqueOrThrow({ where: { id: connectionId } });
   const adapter = providerById(connection.provider);
-  if (!connection.refreshTokenEncrypted || !adapter.settings(config).oauth.issuesRefreshTokens) return 'not_needed';
+  const mode = { sandbox: connection.sandbox };
+  if (!connection.refreshTokenEncrypted || !adapter.settings(config, mode).oauth.issuesRefreshTokens) return 'not_needed';
   if (!options.force && !needsRefresh(connection)) return 'not_needed';
   let response: Awaited<ReturnType<typeof client.refreshTokenGrant>>;
   try {
-    response = await client.refreshTokenGrant(oauthConfiguration(config, adapter), cipher.decrypt(connection.refreshTokenEncrypted));
+    response = await client.refreshTokenGrant(oauthConfiguration(config, adapter, mode), cipher.decrypt(connection.refreshTokenEncrypted));
   } catch (error) {
     const current = await prisma.connection.findUnique({ where: { id: connectionId }, select: { refreshTokenEncrypted: true } });
     if (current && current.refreshTokenEncrypted !== connection.refreshTokenEncrypted) return 'refreshed_elsewhere';

@@ -2,9 +2,10 @@
  * The one interface a provider implements. The sync engine, the OAuth flow, the webhook routes and
  * the GraphQL layer know providers only through it: adding a provider is a new folder under
  * src/providers/<slug>/ exporting a ProviderAdapter, registered in src/providers/registry.ts, plus
- * its fake under tests/fakes/<slug>/.
+ * its simulator under src/sandbox/<slug>/ (the test fake and the no-credentials sandbox).
  */
 import type { Config, ProviderCredentials } from '../config.js';
+import type { SettingsMode } from '../sandbox/settings.js';
 import type { Provider } from '../generated/prisma/enums.js';
 import type { Json, MapOutcome } from '../normalize/records.js';
 import type { HttpClient } from './http.js';
@@ -30,6 +31,8 @@ export interface ProviderSettings {
    * `verification_token`); absent for providers without such a handshake.
    */
   webhookVerificationToken?: string | null;
+  /** True when these are the built-in simulator's endpoints (src/sandbox/), not the real provider's (absent: false). */
+  sandbox?: boolean;
 }
 
 /** A provider's raw record as fetched, before mapping. */
@@ -131,7 +134,12 @@ export interface ProviderAdapter {
   /** URL-safe name: /oauth/<slug>/callback, /webhooks/<slug>. */
   slug: string;
   displayName: string;
-  settings(config: Config): ProviderSettings;
+  /**
+   * The provider's endpoints and credentials. Without `mode`: what a new connection uses (the real
+   * provider when configured, else the sandbox simulator unless SANDBOX=false); with it: that side,
+   * for an existing connection (Connection.sandbox).
+   */
+  settings(config: Config, mode?: SettingsMode): ProviderSettings;
   /** Provider-specific reading of the token response (e.g. Polar's x_user_id). */
   providerUserIdFromToken?(tokenResponse: Record<string, unknown>): string | null;
   /** Called once after the token exchange (Polar: register the user). */

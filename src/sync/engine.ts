@@ -73,10 +73,22 @@ export class SyncEngine {
   async startWorkers(options: { pollingIntervalSeconds?: number } = {}): Promise<void> {
     await this.createQueues();
     const pollingIntervalSeconds = options.pollingIntervalSeconds ?? 2;
+    // pg-boss waits a full polling interval after every fetch, even a fruitful one; a worker that
+    // found a job asks for the next one at once instead, so a backlog drains at full speed.
+    let windowWorkerId = '';
+    windowWorkerId = await this.deps.boss.work<WindowJob>(
+      WINDOW_QUEUE,
+      { includeMetadata: true, pollingIntervalSeconds, batchSize: 1 },
+      async ([job]) => {
+        try {
+          await this.runWindowJob(job);
+        } finally {
+          if (windowWorkerId) this.deps.boss.notifyWorker(windowWorkerId);
+        }
+      },
+    );
     this.workerIds.push(
-      await this.deps.boss.work<WindowJob>(WINDOW_QUEUE, { includeMetadata: true, pollingIntervalSeconds, batchSize: 1 }, async ([job]) =>
-        this.runWindowJob(job),
-      ),
+      windowWorkerId,
       await this.deps.boss.work(DUE_QUEUE, { pollingIntervalSeconds: Math.max(pollingIntervalSeconds, 5) }, async () => this.syncDueConnections()),
       await this.deps.boss.work(REFRESH_QUEUE, { pollingIntervalSeconds: Math.max(pollingIntervalSeconds, 5) }, async () => {
         await refreshDueConnections(this.deps);
@@ -163,7 +175,15 @@ export class SyncEngine {
         singletonKey: `${run.id}:${job.dataType}:${job.from}`,
       });
     }
-    this.deps.logger.info('sync planned', { connectionId, kind, runId: run.id, windows: jobs.length, from: window.from, to: window.to });
+    this.deps.logger.info('sync planned', {
+      connectionId,
+      kind,
+      runId: run.id,
+      windows: jobs.length,
+      from: window.from,
+      to: window.to,
+      ...(connection.sandbox ? { sandbox: true } : {}),
+    });
     this.notifyWorkers();
     return run;
   }
@@ -209,6 +229,9 @@ export class SyncEngine {
     }
     const adapter = this.adapterFor(connection.provider);
     if (!connection.accessTokenEncrypted) throw new ProviderAuthError('connection has no access token');
+    if (connection.sandbox && !this.deps.config.sandbox.enabled) {
+      throw new Error(`This is a sandbox connection (simulated ${adapter.displayName}) and SANDBOX=false: it cannot sync. Disconnect it, or set SANDBOX=true.`);
+    }
     return {
       adapter,
       provider: connection.provider,
@@ -219,7 +242,8 @@ export class SyncEngine {
         accessToken: this.deps.cipher.decrypt(connection.accessTokenEncrypted),
         userId: connection.userId,
         providerUserId: connection.providerUserId,
-        settings: adapter.settings(this.deps.config),
+        // A sandbox connection syncs from the simulator, a real one from the provider: never mixed.
+        settings: adapter.settings(this.deps.config, { sandbox: connection.sandbox }),
       },
     };
   }
@@ -263,12 +287,12 @@ export class SyncEngine {
     const run = await prisma.syncRun.findUnique({ where: { id: data.runId }, include: { connection: { select: { status: true } } } });
     if (!run || run.status !== 'RUNNING') return; // run finished (e.g. failed on 401) or connection deleted
     if (run.connection.status !== 'ACTIVE') {
-      await this.finishWindow(data.runId, emptyCounts(), `connection is ${run.connection.status}`);
+      await this.finishWindow(data, emptyCounts(), `connection is ${run.connection.status}`);
       return;
     }
     try {
       const counts = await this.syncWindowRefreshingOn401(data);
-      await this.finishWindow(data.runId, counts, null);
+      await this.finishWindow(data, counts, null);
     } catch (error) {
       if (error instanceof ProviderAuthError) {
         await prisma.connection.update({
@@ -291,18 +315,22 @@ export class SyncEngine {
         throw error;
       }
       logger.error('sync window failed for good', { connectionId: data.connectionId, dataType: data.dataType, error: message });
-      await this.finishWindow(data.runId, emptyCounts(), `${data.dataType} ${data.from}..${data.to}: ${message}`);
+      await this.finishWindow(data, emptyCounts(), `${data.dataType} ${data.from}..${data.to}: ${message}`);
     }
   }
 
-  private async finishWindow(runId: string, counts: StoreCounts, error: string | null): Promise<void> {
+  private async finishWindow(job: WindowJob, counts: StoreCounts, error: string | null): Promise<void> {
     const { prisma } = this.deps;
+    const runId = job.runId;
+    const windowKey = `${job.dataType}:${job.from}`;
     const current = await prisma.syncRun.findUnique({ where: { id: runId }, select: { skippedReasons: true } });
     if (!current) return;
     const reasons = [...(current.skippedReasons as unknown[]), ...counts.skippedReasons].slice(0, MAX_SKIPPED_REASONS);
-    const run = await prisma.syncRun.update({
-      where: { id: runId },
+    // Counted once per window, whatever happens to the job: the condition and the push are one statement.
+    const { count } = await prisma.syncRun.updateMany({
+      where: { id: runId, NOT: { doneWindows: { has: windowKey } } },
       data: {
+        doneWindows: { push: windowKey },
         windowsDone: { increment: 1 },
         fetched: { increment: counts.fetched },
         created: { increment: counts.created },
@@ -313,9 +341,15 @@ export class SyncEngine {
         ...(error ? { error } : {}),
       },
     });
+    if (count === 0) return; // this window was counted already
+    const run = await prisma.syncRun.findUniqueOrThrow({ where: { id: runId } });
     if (run.windowsDone >= run.windowsTotal && run.status === 'RUNNING') {
       const failed = run.error !== null;
-      await prisma.syncRun.update({ where: { id: runId }, data: { status: failed ? 'FAILED' : 'SUCCEEDED', finishedAt: new Date() } });
+      const { count: finished } = await prisma.syncRun.updateMany({
+        where: { id: runId, status: 'RUNNING' },
+        data: { status: failed ? 'FAILED' : 'SUCCEEDED', finishedAt: new Date() },
+      });
+      if (finished === 0) return;
       await prisma.connection.update({
         where: { id: run.connectionId },
         data: failed ? { lastError: run.error } : { lastSyncedAt: new Date(), lastError: null },

@@ -20,7 +20,8 @@ export async function createTestApp(variant: DatabaseVariant, env: Record<string
   const statements: string[] = [];
   const logLines: string[] = [];
   const database = await openTestDatabase(variant, { onQuery: (sql) => statements.push(sql) });
-  const config = loadConfig({ INITIAL_API_KEY: TEST_ADMIN_KEY, DATA_DIR: '.test-data/unused', ENCRYPTION_KEY: 'b'.repeat(64), ...env });
+  // Test apps talk to the fakes; the built-in sandbox simulators are off unless a test asks for SANDBOX=true.
+  const config = loadConfig({ INITIAL_API_KEY: TEST_ADMIN_KEY, DATA_DIR: '.test-data/unused', ENCRYPTION_KEY: 'b'.repeat(64), SANDBOX: 'false', ...env });
   const logger = createLogger({ level: 'debug', write: (line) => logLines.push(line) });
   const app = await createApp(config, { ...options, database, logger });
   return {

@@ -12,6 +12,9 @@ export const ConnectionRef = builder.prismaNode('Connection', {
     expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true, description: 'When the current access token expires.' }),
     lastSyncedAt: t.expose('lastSyncedAt', { type: 'DateTime', nullable: true, description: 'End of the last successful sync.' }),
     lastError: t.exposeString('lastError', { nullable: true, description: 'The last sync error, if the last sync failed.' }),
+    sandbox: t.exposeBoolean('sandbox', {
+      description: "True when connected to the built-in simulator (SANDBOX), not the real provider: its data is generated, and it always syncs from the simulator.",
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the user connected.' }),
     user: t.relation('user', { description: 'The user this connection belongs to.' }),
   }),

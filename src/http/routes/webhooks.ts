@@ -49,7 +49,7 @@ export function useWebhookRoutes(deps: WebhookRouteDeps): Plugin {
       if (!adapter?.webhooks) return endResponse(json(404, { error: `no webhooks for "${match[1]}"` }));
       if (request.method === 'GET') {
         if (!adapter.webhooks.answerChallenge) return endResponse(json(405, { error: 'POST only' }));
-        const answer = adapter.webhooks.answerChallenge(url.searchParams, adapter.settings(deps.config));
+        const answer = adapter.webhooks.answerChallenge(url.searchParams, adapter.settings(deps.config, { sandbox: false }));
         if (answer.status !== 200) deps.logger.warn('webhook verification challenge refused', { provider: adapter.id });
         return endResponse(json(answer.status, answer.body));
       }
@@ -82,7 +82,8 @@ export function useWebhookRoutes(deps: WebhookRouteDeps): Plugin {
       for (const event of verdict.events) {
         if (!claimedKeys.has(event.deliveryKey)) continue; // a re-delivery of something already queued
         const connection = await deps.prisma.connection.findFirst({
-          where: { provider: adapter.id, providerUserId: event.providerUserId, status: 'ACTIVE' },
+          // Deliveries come from the real provider: sandbox connections never match one.
+          where: { provider: adapter.id, providerUserId: event.providerUserId, status: 'ACTIVE', sandbox: false },
           select: { id: true, userId: true },
         });
         if (!connection) {

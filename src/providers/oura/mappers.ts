@@ -73,7 +73,9 @@ export function ouraDayOf(payload: unknown): string | null {
   const day = asObj(payload)?.day;
   if (typeof day !== 'string') return null;
   try {
-    return parseLocalDate(day).toISOString().slice(0, 10);
+    const date = parseLocalDate(day);
+    // A day in 1970 or 2100 is a device clock error, not data: every daily mapper skips it.
+    return isPlausibleInstant(date) ? date.toISOString().slice(0, 10) : null;
   } catch {
     return null;
   }
@@ -614,9 +616,10 @@ export function mapVo2Max(payload: unknown): MapOutcome {
     if (!day) return skip('missing or invalid day');
     const vo2 = r.num('vo2_max', o.vo2_max, PLAUSIBLE.vo2MaxMlPerKgMin);
     if (vo2 === null) return skip('no usable vo2_max');
-    const stamp = tryParseOffsetDateTime(o.timestamp);
+    const parsed = tryParseOffsetDateTime(o.timestamp);
+    const stamp = parsed && isPlausibleInstant(parsed.instant) ? parsed : null;
     const utcOffsetMinutes = stamp?.utcOffsetMinutes ?? 0;
-    if (!stamp) r.issues.push({ field: 'timestamp', reason: 'missing or invalid; measuredAt is local midnight of day, UTC assumed' });
+    if (!stamp) r.issues.push({ field: 'timestamp', reason: 'missing, invalid or implausible; measuredAt is local midnight of day, UTC assumed' });
     return mapped(
       [
         {

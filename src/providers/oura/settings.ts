@@ -1,5 +1,6 @@
 /** Oura's OAuth and API settings, resolved once from the configuration. */
 import type { Config } from '../../config.js';
+import { SANDBOX_CLIENTS, sandboxPublicUrl, sandboxServerUrl, usesSandbox, type SettingsMode } from '../../sandbox/settings.js';
 import type { ProviderSettings } from '../types.js';
 
 /**
@@ -20,12 +21,14 @@ import type { ProviderSettings } from '../types.js';
  */
 export const OURA_SCOPES = ['personal', 'daily', 'heartrate', 'workout', 'session', 'spo2', 'stress', 'heart_health'] as const;
 
-export function ouraSettings(config: Config): ProviderSettings {
+/** Oura itself, or the built-in simulator (src/sandbox/settings.ts explains the choice). */
+export function ouraSettings(config: Config, mode?: SettingsMode): ProviderSettings {
+  const sandbox = usesSandbox(config, config.oura.credentials, mode);
   return {
-    credentials: config.oura.credentials,
+    credentials: sandbox ? SANDBOX_CLIENTS.oura : config.oura.credentials,
     oauth: {
-      authorizationUrl: config.oura.authorizationUrl,
-      tokenUrl: config.oura.tokenUrl,
+      authorizationUrl: sandbox ? `${sandboxPublicUrl(config, 'oura')}/oauth/authorize` : config.oura.authorizationUrl,
+      tokenUrl: sandbox ? `${sandboxServerUrl(config, 'oura')}/oauth/token` : config.oura.tokenUrl,
       scopes: [...OURA_SCOPES],
       // Oura's token endpoint takes client_id / client_secret in the form body.
       clientAuth: 'client_secret_post',
@@ -34,8 +37,9 @@ export function ouraSettings(config: Config): ProviderSettings {
       // Access tokens live about a day; refresh tokens are single-use and rotate on every refresh.
       issuesRefreshTokens: true,
     },
-    apiUrl: config.oura.apiUrl,
-    webhookVerificationToken: config.oura.webhookVerificationToken,
+    apiUrl: sandbox ? sandboxServerUrl(config, 'oura') : config.oura.apiUrl,
+    webhookVerificationToken: sandbox ? null : config.oura.webhookVerificationToken,
+    sandbox,
   };
 }
 

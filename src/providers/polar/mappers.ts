@@ -661,7 +661,7 @@ export function mapPhysicalInformation(payload: unknown): MapOutcome {
         {
           kind: 'vo2Max',
           record: {
-            providerRecordId: typeof id === 'number' || typeof id === 'string' ? String(id) : measuredAt.toISOString(),
+            providerRecordId: typeof id === 'number' || (typeof id === 'string' && id.trim() !== '') ? String(id) : measuredAt.toISOString(),
             sourceDevice: null,
             utcOffsetMinutes: offset,
             localDate: localDateOf(measuredAt, offset),

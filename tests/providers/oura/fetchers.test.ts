@@ -70,7 +70,7 @@ async function run(name: string, window: SyncWindow, api = stubApi()) {
     accessToken: 'tok',
     userId: 'u1',
     providerUserId: 'oura-1',
-    settings: adapter.settings(loadConfig({ OURA_API_URL: API })),
+    settings: adapter.settings(loadConfig({ OURA_API_URL: API }), { sandbox: false }),
   };
   const items: RawItem[] = [];
   for await (const batch of def.fetch(connection, window)) {

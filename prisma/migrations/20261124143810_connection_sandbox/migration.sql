@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Connection" ADD COLUMN     "sandbox" BOOLEAN NOT NULL DEFAULT false;

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SyncRun" ADD COLUMN     "doneWindows" TEXT[] DEFAULT ARRAY[]::TEXT[];

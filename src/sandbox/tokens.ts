@@ -1,0 +1,64 @@
+/**
+ * Sandbox-mode helpers shared by the Polar and Oura simulators.
+ *
+ * The simulators keep their state in memory. So that a sandbox connection keeps syncing after the
+ * gateway restarts, sandbox tokens are self-verifying: `sbx.<providerUserId>.<nonce>.<mac>`, the mac
+ * an HMAC of the rest under the simulator's token secret. An unknown token that verifies is taken
+ * back into the (fresh) store as if it had never been forgotten.
+ */
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export interface SandboxMode {
+  /** Key of the self-verifying tokens (any string; the gateway derives it from SANDBOX_SEED). */
+  tokenSecret: string;
+}
+
+const mac = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest('base64url').slice(0, 32);
+
+export function issueSandboxToken(mode: SandboxMode, providerUserId: string | number, kind: 'a' | 'r' = 'a'): string {
+  const body = `sbx${kind}.${providerUserId}.${randomBytes(9).toString('base64url')}`;
+  return `${body}.${mac(mode.tokenSecret, body)}`;
+}
+
+/** The provider user id a sandbox token was issued to, or null when it is not one (or forged). */
+export function verifySandboxToken(mode: SandboxMode, token: string, kind: 'a' | 'r' = 'a'): string | null {
+  const parts = token.split('.');
+  if (parts.length !== 4 || parts[0] !== `sbx${kind}`) return null;
+  const body = parts.slice(0, 3).join('.');
+  const expected = Buffer.from(mac(mode.tokenSecret, body));
+  const given = Buffer.from(parts[3]);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+  return parts[1];
+}
+
+/** A stable number in [0, 2^32) for a login hint (the gateway user id): the same user gets the same simulated account. */
+export function hintNumber(hint: string): number {
+  return createHash('sha256').update(hint).digest().readUInt32BE(0);
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * The simulator's consent page: a real page with one "Allow" button, posting back to the same URL
+ * (the authorization request's query string included), which then redirects to the callback.
+ */
+export function consentPage(options: { provider: string; scopes: string[]; redirectUri: string | null; color: string }): string {
+  const scopes = options.scopes.map((s) => `<li><code>${escapeHtml(s)}</code></li>`).join('');
+  const target = options.redirectUri ? `<p class="small">You will be sent back to <code>${escapeHtml(options.redirectUri)}</code>.</p>` : '';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(options.provider)} sandbox: allow access</title>
+<style>
+body{font-family:system-ui,sans-serif;background:#f4f5f7;margin:0;display:flex;min-height:100vh;align-items:center;justify-content:center}
+main{background:#fff;border-radius:12px;box-shadow:0 2px 12px #0002;padding:2rem 2.5rem;max-width:28rem}
+h1{font-size:1.3rem;margin:0 0 .5rem}.badge{display:inline-block;background:#ffe9a8;color:#6b4e00;border-radius:4px;padding:.1rem .5rem;font-size:.8rem;margin-bottom:1rem}
+button{background:${options.color};color:#fff;border:0;border-radius:6px;padding:.7rem 2rem;font-size:1rem;cursor:pointer}.small{color:#666;font-size:.85rem}
+</style></head>
+<body><main>
+<span class="badge">SANDBOX: simulated ${escapeHtml(options.provider)}, no real account, generated data</span>
+<h1>Allow the Wearable health graph to read your ${escapeHtml(options.provider)} data?</h1>
+<p>It asks for:</p><ul>${scopes}</ul>
+${target}
+<form method="post"><input type="hidden" name="decision" value="allow"><button type="submit" id="allow">Allow</button></form>
+</main></body></html>`;
+}
