@@ -3,6 +3,7 @@
  * (seed, oura user id, options). Documents are stored in the exact JSON shape
  * the /v2/usercollection endpoints return.
  */
+import { between, hashSeed, intBetween, mulberry32, pick, rngFor, weighted, type Rng } from '../shared/random.js';
 import {
   DAY_MS,
   addDays,
@@ -36,55 +37,15 @@ import type {
   WorkoutSource,
 } from './types.js';
 
-// ---------------------------------------------------------------- PRNG
+// ---------------------------------------------------------------- PRNG (shared with the Polar simulator)
 
-export type Rng = () => number;
+export { hashSeed, mulberry32, rngFor, type Rng };
 
-/** mulberry32: tiny, fast, good enough for fixtures. Returns [0, 1). */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** FNV-1a over the parts, used to derive independent streams. */
-export function hashSeed(...parts: Array<string | number>): number {
-  let h = 0x811c9dc5;
-  for (const ch of parts.join('|')) {
-    h ^= ch.charCodeAt(0);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-export function rngFor(...parts: Array<string | number>): Rng {
-  return mulberry32(hashSeed(...parts));
-}
-
-const between = (rng: Rng, min: number, max: number): number => min + rng() * (max - min);
-const intBetween = (rng: Rng, min: number, max: number): number => Math.floor(between(rng, min, max + 1));
 const round = (v: number, digits = 0): number => {
   const f = 10 ** digits;
   return Math.round(v * f) / f;
 };
 const clamp = (v: number, min: number, max: number): number => Math.max(min, Math.min(max, v));
-function pick<T>(rng: Rng, items: readonly T[]): T {
-  return items[Math.floor(rng() * items.length)];
-}
-function weighted<T>(rng: Rng, items: ReadonlyArray<readonly [T, number]>): T {
-  const total = items.reduce((s, [, w]) => s + w, 0);
-  let r = rng() * total;
-  for (const [item, w] of items) {
-    r -= w;
-    if (r < 0) return item;
-  }
-  return items[items.length - 1][0];
-}
 
 /** Oura document ids are UUID-like strings ("8f9a5221-639e-4a85-81cb-4065ef23f979"). */
 export function uuidFrom(rng: Rng): string {
