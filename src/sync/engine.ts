@@ -56,6 +56,8 @@ export class SyncEngine {
   private dueTimer: NodeJS.Timeout | null = null;
   private refreshTimer: NodeJS.Timeout | null = null;
   private maintenanceTimer: NodeJS.Timeout | null = null;
+  /** Per connection: the tail of the coalescing planners queued in this process (requestSync coalesce). */
+  private coalescing = new Map<string, Promise<unknown>>();
 
   constructor(private readonly deps: SyncEngineDeps) {
     this.http = deps.http ?? createHttpClient();
@@ -148,14 +150,46 @@ export class SyncEngine {
   async requestSync(
     connectionId: string,
     kind: SyncKind,
-    options: { window?: SyncWindow; dataTypes?: string[] } = {},
+    options: {
+      window?: SyncWindow;
+      dataTypes?: string[];
+      /** The connection's provider, sandbox flag and lastSyncedAt, when the caller has just read them (saves a statement). */
+      connection?: { provider: Provider; sandbox: boolean; lastSyncedAt: Date | null };
+      /** Join a covering run of this connection and kind none of whose jobs has started (webhooks). */
+      coalesce?: boolean;
+    } = {},
   ): Promise<SyncRun> {
     const { prisma, boss, config } = this.deps;
-    const connection = await prisma.connection.findUniqueOrThrow({ where: { id: connectionId } });
+    const connection = options.connection ?? (await prisma.connection.findUniqueOrThrow({ where: { id: connectionId } }));
     const adapter = this.adapterFor(connection.provider);
     const today = this.today();
     const window = options.window ?? this.defaultWindow(kind, connection.lastSyncedAt, today, config.sync.backfillDays);
     const dataTypes = adapter.dataTypes.filter((d) => !options.dataTypes || options.dataTypes.includes(d.name));
+    if (options.coalesce) {
+      // One coalescing planner per connection at a time in this process: concurrent deliveries
+      // would otherwise all miss each other's runs and each plan their own. (Across replicas they
+      // may still: that only costs an extra run.)
+      const previous = this.coalescing.get(connectionId) ?? Promise.resolve();
+      const planned = previous.then(async () => {
+        const pending = await this.pendingRunCovering(connectionId, kind, window, dataTypes.map((d) => d.name));
+        if (pending) {
+          this.deps.logger.debug('sync coalesced into a run that has not started yet', { connectionId, kind, runId: pending.id });
+          return pending;
+        }
+        return this.planRun(connectionId, kind, window, dataTypes, today, connection.sandbox);
+      });
+      const settled = planned.catch(() => undefined);
+      this.coalescing.set(connectionId, settled);
+      void settled.then(() => {
+        if (this.coalescing.get(connectionId) === settled) this.coalescing.delete(connectionId);
+      });
+      return planned;
+    }
+    return this.planRun(connectionId, kind, window, dataTypes, today, connection.sandbox);
+  }
+
+  private async planRun(connectionId: string, kind: SyncKind, window: SyncWindow, dataTypes: ProviderAdapter['dataTypes'], today: string, sandbox: boolean): Promise<SyncRun> {
+    const { prisma, boss } = this.deps;
     const jobs = dataTypes.flatMap((dataType) =>
       planWindows(dataType, window, today).map((w) => ({ dataType: dataType.name, ...w })),
     );
@@ -182,10 +216,43 @@ export class SyncEngine {
       windows: jobs.length,
       from: window.from,
       to: window.to,
-      ...(connection.sandbox ? { sandbox: true } : {}),
+      ...(sandbox ? { sandbox: true } : {}),
     });
     this.notifyWorkers();
     return run;
+  }
+
+  /**
+   * A RUNNING run of this connection and kind that covers the window and data types and none of
+   * whose window jobs has been picked up by a worker yet (all planned jobs queued and still
+   * "created"): every fetch of it starts after now, so it also fetches whatever a webhook delivery
+   * announced now. A burst of deliveries for one user becomes a few runs instead of one per delivery.
+   */
+  private async pendingRunCovering(connectionId: string, kind: SyncKind, window: SyncWindow, dataTypes: string[]): Promise<SyncRun | null> {
+    const { prisma } = this.deps;
+    const candidates = await prisma.syncRun.findMany({
+      where: {
+        connectionId,
+        kind,
+        status: 'RUNNING',
+        windowsDone: 0,
+        windowFrom: { lte: new Date(`${window.from}T00:00:00Z`) },
+        windowTo: { gte: new Date(`${window.to}T00:00:00Z`) },
+        dataTypes: { hasEvery: dataTypes },
+      },
+      orderBy: { startedAt: 'desc' },
+      take: 3,
+    });
+    for (const run of candidates) {
+      if (run.windowsTotal === 0) continue;
+      const [jobs] = await prisma.$queryRawUnsafe<{ total: number; waiting: number }[]>(
+        `SELECT count(*)::int AS total, (count(*) FILTER (WHERE state = 'created'))::int AS waiting FROM pgboss.job WHERE name = $1 AND singleton_key LIKE $2`,
+        WINDOW_QUEUE,
+        `${run.id}:%`,
+      );
+      if (jobs && jobs.total === run.windowsTotal && jobs.waiting === run.windowsTotal) return run;
+    }
+    return null;
   }
 
   private defaultWindow(kind: SyncKind, lastSyncedAt: Date | null, today: string, backfillDays: number): SyncWindow {
@@ -327,7 +394,7 @@ export class SyncEngine {
     if (!current) return;
     const reasons = [...(current.skippedReasons as unknown[]), ...counts.skippedReasons].slice(0, MAX_SKIPPED_REASONS);
     // Counted once per window, whatever happens to the job: the condition and the push are one statement.
-    const { count } = await prisma.syncRun.updateMany({
+    await prisma.syncRun.updateMany({
       where: { id: runId, NOT: { doneWindows: { has: windowKey } } },
       data: {
         doneWindows: { push: windowKey },
@@ -341,7 +408,9 @@ export class SyncEngine {
         ...(error ? { error } : {}),
       },
     });
-    if (count === 0) return; // this window was counted already
+    // count === 0: this window was counted already. Still check whether the run is complete: the
+    // job that counted it may have lost its database connection right after (pg_terminate_backend,
+    // a crash) before finishing the run, and this retry is the last chance to do it.
     const run = await prisma.syncRun.findUniqueOrThrow({ where: { id: runId } });
     if (run.windowsDone >= run.windowsTotal && run.status === 'RUNNING') {
       const failed = run.error !== null;

@@ -40,8 +40,41 @@ export async function createQueue(database: Database, databaseUrl: string | null
     });
   } else {
     boss = new PgBoss({ ...common, connectionString: databaseUrl!, max: 4 });
+    retryOnConnectionLoss(boss, logger);
   }
   boss.on('error', (error: Error) => logger.error('job queue error', { error }));
   await boss.start();
   return boss;
+}
+
+/** Errors that mean the connection died (pg_terminate_backend, server restart, network), not the statement. */
+export function isConnectionLoss(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | null;
+  if (!e) return false;
+  if (typeof e.code === 'string' && (/^57P0[123]$/.test(e.code) || e.code.startsWith('08') || ['ECONNRESET', 'ECONNREFUSED', 'EPIPE'].includes(e.code))) return true;
+  return /Connection terminated|terminating connection|Client has encountered a connection error/i.test(e.message ?? '');
+}
+
+/**
+ * pg-boss (10.x) does not await the statements that record a job's result (complete / fail) in its
+ * worker loop: when the database drops that connection (pg_terminate_backend, a restart, a
+ * fail-over), the rejection is unhandled and ends the process. Its statements are retried here on a
+ * fresh connection (the pool has dropped the dead one). All of them are safe to repeat: completing
+ * or failing a job is conditional on its state, sends are deduplicated by singleton keys, and a
+ * fetch whose answer was lost leaves a job that expires and is retried.
+ */
+function retryOnConnectionLoss(boss: PgBoss, logger: Logger): void {
+  const db = boss.getDb() as { executeSql(text: string, values?: unknown[]): Promise<unknown> };
+  const executeSql = db.executeSql.bind(db);
+  db.executeSql = async (text, values) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await executeSql(text, values);
+      } catch (error) {
+        if (attempt >= 5 || !isConnectionLoss(error)) throw error;
+        logger.warn('job queue lost its database connection; retrying the statement', { attempt, error: (error as Error).message });
+        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+      }
+    }
+  };
 }

@@ -1,9 +1,9 @@
 /**
- * Loads `days` for many users at once: one statement per record type for all users asking for the
+ * Loads `days` for many users at once: one statement for all four record types and all users asking for the
  * same date range, however many users and days. Records are then grouped in memory.
  */
 import DataLoader from 'dataloader';
-import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { DailyActivity, PrismaClient, Recovery, SleepSession, Workout } from '../../generated/prisma/client.js';
 import { addDays, formatLocalDate, parseLocalDate } from '../../normalize/time.js';
 import type { DayShape } from '../types/day.js';
 
@@ -13,30 +13,48 @@ export interface DaysKey {
   to: string;
 }
 
-function groupByUserAndDate<T extends { userId: string; localDate: Date }>(rows: T[]) {
+/** The DateTime columns of the four record types (timestamps and @db.Date), revived from JSON. */
+const DATE_FIELDS = ['startTime', 'endTime', 'localDate', 'createdAt', 'updatedAt'] as const;
+
+/**
+ * All four record types in ONE statement (one json_agg per table, each in the order the GraphQL
+ * types expect), revived into the same shapes Prisma's findMany returns: Date objects for timestamps
+ * and dates, enums as strings, JSON columns as values. One round trip and one query through the
+ * client instead of four: the client's per-query overhead dominated the request, not the SQL.
+ */
+const RANGE_SQL = (table: string, orderBy: string) =>
+  `(SELECT coalesce(json_agg(r ORDER BY ${orderBy}), '[]'::json) FROM "${table}" r WHERE r."userId" = ANY($1::text[]) AND r."localDate" BETWEEN $2::date AND $3::date)`;
+const LOAD_SQL = `SELECT json_build_array(${[
+  RANGE_SQL('Workout', 'r."startTime", r."id"'),
+  RANGE_SQL('SleepSession', 'r."startTime", r."id"'),
+  RANGE_SQL('Recovery', 'r."provider", r."id"'),
+  RANGE_SQL('DailyActivity', 'r."provider", r."id"'),
+].join(', ')})::text AS "data"`;
+
+/** Revives the DateTime fields and groups by user and local date (keyed on the JSON's 'YYYY-MM-DD' text, before it becomes a Date). */
+function reviveAndGroup<T>(rows: Record<string, unknown>[]) {
   const byKey = new Map<string, T[]>();
   for (const row of rows) {
-    const key = `${row.userId}|${formatLocalDate(row.localDate)}`;
+    const key = `${row.userId as string}|${row.localDate as string}`;
+    for (const field of DATE_FIELDS) {
+      const value = row[field];
+      if (typeof value === 'string') row[field] = new Date(value);
+    }
     const list = byKey.get(key);
-    if (list) list.push(row);
-    else byKey.set(key, [row]);
+    if (list) list.push(row as T);
+    else byKey.set(key, [row as T]);
   }
   return (userId: string, date: string) => byKey.get(`${userId}|${date}`) ?? [];
 }
 
 async function loadRange(prisma: PrismaClient, userIds: string[], from: string, to: string) {
-  const where = { userId: { in: userIds }, localDate: { gte: parseLocalDate(from), lte: parseLocalDate(to) } };
-  const [workouts, sleep, recovery, activity] = await Promise.all([
-    prisma.workout.findMany({ where, orderBy: [{ startTime: 'asc' }, { id: 'asc' }] }),
-    prisma.sleepSession.findMany({ where, orderBy: [{ startTime: 'asc' }, { id: 'asc' }] }),
-    prisma.recovery.findMany({ where, orderBy: [{ provider: 'asc' }, { id: 'asc' }] }),
-    prisma.dailyActivity.findMany({ where, orderBy: [{ provider: 'asc' }, { id: 'asc' }] }),
-  ]);
+  const [{ data }] = await prisma.$queryRawUnsafe<{ data: string }[]>(LOAD_SQL, userIds, from, to);
+  const [workouts, sleep, recovery, activity] = JSON.parse(data) as Record<string, unknown>[][];
   return {
-    workouts: groupByUserAndDate(workouts),
-    sleep: groupByUserAndDate(sleep),
-    recovery: groupByUserAndDate(recovery),
-    activity: groupByUserAndDate(activity),
+    workouts: reviveAndGroup<Workout>(workouts),
+    sleep: reviveAndGroup<SleepSession>(sleep),
+    recovery: reviveAndGroup<Recovery>(recovery),
+    activity: reviveAndGroup<DailyActivity>(activity),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../../config.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { Provider } from '../../generated/prisma/enums.js';
 import { deleteByProviderRecordId } from '../../sync/store.js';
 import type { Logger } from '../../logger.js';
 import { formatLocalDate } from '../../normalize/time.js';
@@ -10,6 +11,7 @@ import type { SyncEngine } from '../../sync/engine.js';
 
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
 const WEBHOOK_PATH = /^\/webhooks\/([a-z0-9-]+)$/;
+const SECRET_CACHE_MS = 5_000;
 
 export interface WebhookRouteDeps {
   prisma: PrismaClient;
@@ -41,6 +43,15 @@ async function readLimited(request: Request, limit: number): Promise<Buffer | nu
  * provider gets its 200 in milliseconds and the sync jobs do the work.
  */
 export function useWebhookRoutes(deps: WebhookRouteDeps): Plugin {
+  // The decrypted webhook secret per provider, re-read at most every SECRET_CACHE_MS (and before
+  // any refusal), so a burst of deliveries costs no statement for it.
+  const secrets = new Map<string, { secret: string | null; readAt: number }>();
+  const readSecret = async (provider: Provider) => {
+    const registration = await deps.prisma.providerWebhook.findUnique({ where: { provider }, select: { secretEncrypted: true } });
+    const entry = { secret: registration?.secretEncrypted ? deps.cipher.decrypt(registration.secretEncrypted) : null, readAt: Date.now() };
+    secrets.set(provider, entry);
+    return entry;
+  };
   return {
     async onRequest({ request, url, endResponse }) {
       const match = WEBHOOK_PATH.exec(url.pathname);
@@ -55,9 +66,12 @@ export function useWebhookRoutes(deps: WebhookRouteDeps): Plugin {
       }
       const rawBody = await readLimited(request, MAX_WEBHOOK_BODY_BYTES);
       if (!rawBody) return endResponse(json(413, { error: 'payload too large' }));
-      const registration = await deps.prisma.providerWebhook.findUnique({ where: { provider: adapter.id } });
-      const secret = registration?.secretEncrypted ? deps.cipher.decrypt(registration.secretEncrypted) : null;
-      const verdict = adapter.webhooks.handle({ rawBody, headers: request.headers }, secret);
+      let cached = secrets.get(adapter.id);
+      const fresh = !cached || Date.now() - cached.readAt > SECRET_CACHE_MS;
+      if (fresh) cached = await readSecret(adapter.id);
+      let verdict = adapter.webhooks.handle({ rawBody, headers: request.headers }, cached!.secret);
+      // A secret read a moment ago may just have been rotated: re-read it before refusing.
+      if (verdict.kind === 'rejected' && !fresh) verdict = adapter.webhooks.handle({ rawBody, headers: request.headers }, (await readSecret(adapter.id)).secret);
       if (verdict.kind === 'rejected') {
         deps.logger.warn('webhook rejected', { provider: adapter.id, status: verdict.status, reason: verdict.reason });
         return endResponse(json(verdict.status, { error: verdict.reason }));
@@ -79,13 +93,24 @@ export function useWebhookRoutes(deps: WebhookRouteDeps): Plugin {
           })
         : [];
       const claimedKeys = new Set(claimed.map((row) => row.deliveryKey));
-      for (const event of verdict.events) {
-        if (!claimedKeys.has(event.deliveryKey)) continue; // a re-delivery of something already queued
-        const connection = await deps.prisma.connection.findFirst({
-          // Deliveries come from the real provider: sandbox connections never match one.
-          where: { provider: adapter.id, providerUserId: event.providerUserId, status: 'ACTIVE', sandbox: false },
-          select: { id: true, userId: true },
-        });
+      const claimedEvents = verdict.events.filter((event) => claimedKeys.has(event.deliveryKey)); // the rest: re-deliveries of something already queued
+      // The connections of all claimed events in one statement.
+      const providerUserIds = [...new Set(claimedEvents.map((event) => event.providerUserId))];
+      const connections = providerUserIds.length
+        ? await deps.prisma.connection.findMany({
+            // Deliveries come from the real provider: sandbox connections never match one.
+            where: { provider: adapter.id, providerUserId: { in: providerUserIds }, status: 'ACTIVE', sandbox: false },
+            select: { id: true, userId: true, providerUserId: true, provider: true, sandbox: true, lastSyncedAt: true },
+            orderBy: { createdAt: 'asc' },
+          })
+        : [];
+      const connectionByProviderUser = new Map<string, (typeof connections)[number]>();
+      for (const connection of connections) {
+        if (connection.providerUserId !== null && !connectionByProviderUser.has(connection.providerUserId)) connectionByProviderUser.set(connection.providerUserId, connection);
+      }
+      const connectionById = new Map(connections.map((connection) => [connection.id, connection]));
+      for (const event of claimedEvents) {
+        const connection = connectionByProviderUser.get(event.providerUserId);
         if (!connection) {
           deps.logger.info('webhook for an unknown or inactive connection ignored', { provider: adapter.id });
           continue;
@@ -109,6 +134,9 @@ export function useWebhookRoutes(deps: WebhookRouteDeps): Plugin {
         await deps.sync.requestSync(connectionId, 'WEBHOOK', {
           window: { from: request.from, to: request.to },
           dataTypes: [...request.dataTypes],
+          connection: connectionById.get(connectionId),
+          // A run of this connection none of whose jobs has started yet fetches this delivery's data too.
+          coalesce: true,
         });
       }
       const queued = requests.size;
