@@ -334,133 +334,87 @@ function mapHypnogram(value: unknown, start: Date, r: FieldReader): SleepRecord[
 
 // ---------------------------------------------------------------- recovery parts
 
-/** daily_sleep -> the night's Recovery extras `dailySleep` (score + contributors). */
-export function mapDailySleep(payload: unknown): MapOutcome {
+/** The shape every daily Oura document shares: an object with a plausible `day`, mapped into that night's Recovery. */
+function mapDailyRecovery(dataType: string, payload: unknown, fields: (o: Obj, r: FieldReader) => Partial<RecoveryRecord>): MapOutcome {
   return safely(() => {
     const o = asObj(payload);
-    if (!o) return skip('daily_sleep payload is not an object');
+    if (!o) return skip(`${dataType} payload is not an object`);
     const r = new FieldReader();
     const frame = dailyFrame(o, r);
     if (!frame) return skip('missing or invalid day');
-    return mapped(
-      [
-        recoveryPart(frame, {
-          extras: {
-            dailySleep: {
-              id: ouraIdOf(o),
-              score: r.int('score', o.score, PLAUSIBLE.score),
-              contributors: contributors(o.contributors, 'contributors', r),
-            },
-          },
-        }),
-      ],
-      r.issues,
-    );
+    return mapped([recoveryPart(frame, fields(o, r))], r.issues);
   });
+}
+
+/** daily_sleep -> the night's Recovery extras `dailySleep` (score + contributors). */
+export function mapDailySleep(payload: unknown): MapOutcome {
+  return mapDailyRecovery('daily_sleep', payload, (o, r) => ({
+    extras: {
+      dailySleep: {
+        id: ouraIdOf(o),
+        score: r.int('score', o.score, PLAUSIBLE.score),
+        contributors: contributors(o.contributors, 'contributors', r),
+      },
+    },
+  }));
 }
 
 /** daily_readiness -> Recovery readinessScore, skin temperature deviation, extras `readiness`. */
 export function mapDailyReadiness(payload: unknown): MapOutcome {
-  return safely(() => {
-    const o = asObj(payload);
-    if (!o) return skip('daily_readiness payload is not an object');
-    const r = new FieldReader();
-    const frame = dailyFrame(o, r);
-    if (!frame) return skip('missing or invalid day');
-    return mapped(
-      [
-        recoveryPart(frame, {
-          readinessScore: r.int('score', o.score, PLAUSIBLE.score),
-          skinTemperatureDeviationCelsius: r.num('temperature_deviation', o.temperature_deviation, PLAUSIBLE.temperatureDeviationCelsius),
-          extras: {
-            readiness: {
-              id: ouraIdOf(o),
-              temperatureTrendDeviationCelsius: r.num('temperature_trend_deviation', o.temperature_trend_deviation, PLAUSIBLE.temperatureDeviationCelsius),
-              contributors: contributors(o.contributors, 'contributors', r),
-            },
-          },
-        }),
-      ],
-      r.issues,
-    );
-  });
+  return mapDailyRecovery('daily_readiness', payload, (o, r) => ({
+    readinessScore: r.int('score', o.score, PLAUSIBLE.score),
+    skinTemperatureDeviationCelsius: r.num('temperature_deviation', o.temperature_deviation, PLAUSIBLE.temperatureDeviationCelsius),
+    extras: {
+      readiness: {
+        id: ouraIdOf(o),
+        temperatureTrendDeviationCelsius: r.num('temperature_trend_deviation', o.temperature_trend_deviation, PLAUSIBLE.temperatureDeviationCelsius),
+        contributors: contributors(o.contributors, 'contributors', r),
+      },
+    },
+  }));
 }
 
 /** daily_spo2 -> Recovery extras `spo2`. */
 export function mapDailySpo2(payload: unknown): MapOutcome {
-  return safely(() => {
-    const o = asObj(payload);
-    if (!o) return skip('daily_spo2 payload is not an object');
-    const r = new FieldReader();
-    const frame = dailyFrame(o, r);
-    if (!frame) return skip('missing or invalid day');
+  return mapDailyRecovery('daily_spo2', payload, (o, r) => {
     const spo2 = asObj(o.spo2_percentage);
-    return mapped(
-      [
-        recoveryPart(frame, {
-          extras: {
-            spo2: {
-              id: ouraIdOf(o),
-              averagePercent: r.num('spo2_percentage.average', spo2?.average, PLAUSIBLE.percent),
-              breathingDisturbanceIndex: r.num('breathing_disturbance_index', o.breathing_disturbance_index, RANGE.breathingDisturbanceIndex),
-            },
-          },
-        }),
-      ],
-      r.issues,
-    );
+    return {
+      extras: {
+        spo2: {
+          id: ouraIdOf(o),
+          averagePercent: r.num('spo2_percentage.average', spo2?.average, PLAUSIBLE.percent),
+          breathingDisturbanceIndex: r.num('breathing_disturbance_index', o.breathing_disturbance_index, RANGE.breathingDisturbanceIndex),
+        },
+      },
+    };
   });
 }
 
 /** daily_stress -> Recovery extras `stress`. */
 export function mapDailyStress(payload: unknown): MapOutcome {
-  return safely(() => {
-    const o = asObj(payload);
-    if (!o) return skip('daily_stress payload is not an object');
-    const r = new FieldReader();
-    const frame = dailyFrame(o, r);
-    if (!frame) return skip('missing or invalid day');
-    return mapped(
-      [
-        recoveryPart(frame, {
-          extras: {
-            stress: {
-              id: ouraIdOf(o),
-              stressHighSeconds: r.int('stress_high', o.stress_high, [0, 86_400]),
-              recoveryHighSeconds: r.int('recovery_high', o.recovery_high, [0, 86_400]),
-              daySummary: r.str('day_summary', o.day_summary),
-            },
-          },
-        }),
-      ],
-      r.issues,
-    );
-  });
+  return mapDailyRecovery('daily_stress', payload, (o, r) => ({
+    extras: {
+      stress: {
+        id: ouraIdOf(o),
+        stressHighSeconds: r.int('stress_high', o.stress_high, [0, 86_400]),
+        recoveryHighSeconds: r.int('recovery_high', o.recovery_high, [0, 86_400]),
+        daySummary: r.str('day_summary', o.day_summary),
+      },
+    },
+  }));
 }
 
 /** daily_resilience -> Recovery extras `resilience`. */
 export function mapDailyResilience(payload: unknown): MapOutcome {
-  return safely(() => {
-    const o = asObj(payload);
-    if (!o) return skip('daily_resilience payload is not an object');
-    const r = new FieldReader();
-    const frame = dailyFrame(o, r);
-    if (!frame) return skip('missing or invalid day');
-    return mapped(
-      [
-        recoveryPart(frame, {
-          extras: {
-            resilience: {
-              id: ouraIdOf(o),
-              level: r.str('level', o.level),
-              contributors: contributors(o.contributors, 'contributors', r),
-            },
-          },
-        }),
-      ],
-      r.issues,
-    );
-  });
+  return mapDailyRecovery('daily_resilience', payload, (o, r) => ({
+    extras: {
+      resilience: {
+        id: ouraIdOf(o),
+        level: r.str('level', o.level),
+        contributors: contributors(o.contributors, 'contributors', r),
+      },
+    },
+  }));
 }
 
 // ---------------------------------------------------------------- daily activity
