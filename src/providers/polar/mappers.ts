@@ -77,6 +77,48 @@ function injectedOffset(o: Obj, r: FieldReader): number {
   return offset;
 }
 
+/** What every day-keyed Polar payload starts with: the object, its local date and the injected offset. */
+interface DailyPayload {
+  o: Obj;
+  r: FieldReader;
+  localDate: Date;
+  /** YYYY-MM-DD of localDate: the record id of the day's merged record. */
+  date: string;
+  offset: number;
+}
+
+/**
+ * Runs the body of a day-keyed mapper once the payload is an object with a valid local date
+ * (skipped with `missing` otherwise). `dateOf` reads the date (default: `date`).
+ */
+function mapDaily(
+  payload: unknown,
+  what: string,
+  body: (day: DailyPayload) => MapOutcome,
+  dateOf: (o: Obj) => Date | null = (o) => readDate(pick(o, 'date')),
+  missing = 'missing or invalid date',
+): MapOutcome {
+  return safely(() => {
+    const o = asObj(payload);
+    if (!o) return skip(`${what} payload is not an object`);
+    const r = new FieldReader();
+    const localDate = dateOf(o);
+    if (!localDate) return skip(missing);
+    return body({ o, r, localDate, date: localDate.toISOString().slice(0, 10), offset: injectedOffset(o, r) });
+  });
+}
+
+/** The identity and time fields of a day's merged record (one per local date). */
+const localMidnight = (day: DailyPayload): Date => localDateTimeToUtc(`${day.date}T00:00:00`, day.offset);
+
+const dayRecord = (day: DailyPayload, startTime: Date) => ({
+  providerRecordId: day.date,
+  sourceDevice: null,
+  utcOffsetMinutes: day.offset,
+  localDate: day.localDate,
+  startTime,
+});
+
 /** Keeps the numeric entries of a {"HH:MM": value} map (Polar's sample maps), as Json. */
 function numericMap(value: unknown): { [key: string]: Json } | null {
   const o = asObj(value);
@@ -442,24 +484,14 @@ function nightStart(o: Obj, date: string, offset: number, r: FieldReader): Date 
 }
 
 export function mapNightlyRecharge(payload: unknown): MapOutcome {
-  return safely(() => {
-    const o = asObj(payload);
-    if (!o) return skip('nightly recharge payload is not an object');
-    const r = new FieldReader();
-    const localDate = readDate(pick(o, 'date'));
-    if (!localDate) return skip('missing or invalid date');
-    const date = localDate.toISOString().slice(0, 10);
-    const offset = injectedOffset(o, r);
+  return mapDaily(payload, 'nightly recharge', (day) => {
+    const { o, r } = day;
     return mapped(
       [
         {
           kind: 'recoveryPart',
           record: {
-            providerRecordId: date,
-            sourceDevice: null,
-            utcOffsetMinutes: offset,
-            localDate,
-            startTime: nightStart(o, date, offset, r),
+            ...dayRecord(day, nightStart(o, day.date, day.offset, r)),
             hrvRmssdMs: r.num('heart_rate_variability_avg', pick(o, 'heart_rate_variability_avg'), PLAUSIBLE.hrvMs),
             averageHeartRateBpm: r.num('heart_rate_avg', pick(o, 'heart_rate_avg'), PLAUSIBLE.heartRateBpm),
             beatToBeatAverageMs: r.num('beat_to_beat_avg', pick(o, 'beat_to_beat_avg'), RANGE.beatToBeatMs),
@@ -483,14 +515,8 @@ export function mapNightlyRecharge(payload: unknown): MapOutcome {
 }
 
 export function mapSkinTemperature(payload: unknown): MapOutcome {
-  return safely(() => {
-    const o = asObj(payload);
-    if (!o) return skip('skin temperature payload is not an object');
-    const r = new FieldReader();
-    const localDate = readDate(pick(o, 'sleep_date', 'date'));
-    if (!localDate) return skip('missing or invalid sleep_date');
-    const date = localDate.toISOString().slice(0, 10);
-    const offset = injectedOffset(o, r);
+  return mapDaily(payload, 'skin temperature', (day) => {
+    const { o, r } = day;
     const deviation = r.num('deviation_from_baseline_celsius', pick(o, 'deviation_from_baseline_celsius'), PLAUSIBLE.temperatureDeviationCelsius);
     const absolute = r.num('sleep_time_skin_temperature_celsius', pick(o, 'sleep_time_skin_temperature_celsius'), RANGE.skinTemperatureCelsius);
     if (deviation === null && absolute === null) return skip('no usable skin temperature value');
@@ -499,11 +525,7 @@ export function mapSkinTemperature(payload: unknown): MapOutcome {
         {
           kind: 'recoveryPart',
           record: {
-            providerRecordId: date,
-            sourceDevice: null,
-            utcOffsetMinutes: offset,
-            localDate,
-            startTime: nightStart(o, date, offset, r),
+            ...dayRecord(day, nightStart(o, day.date, day.offset, r)),
             skinTemperatureDeviationCelsius: deviation,
             extras: { skinTemperature: { sleepTimeSkinTemperatureCelsius: absolute } },
           },
@@ -511,36 +533,27 @@ export function mapSkinTemperature(payload: unknown): MapOutcome {
       ],
       r.issues,
     );
-  });
+  }, (o) => readDate(pick(o, 'sleep_date', 'date')), 'missing or invalid sleep_date');
 }
 
 // ---------------------------------------------------------------- daily activity & cardio load
 
 /** The local date of a daily-activity payload: `date` (transactional) or the date of `start_time`. */
+const activityLocalDate = (o: Obj | null): Date | null => readDate(pick(o, 'date')) ?? readDate(pick(o, 'start_time', 'start-time'));
+
 export function activityDateOf(payload: unknown): string | null {
-  const o = asObj(payload);
-  const date = readDate(pick(o, 'date')) ?? readDate(pick(o, 'start_time', 'start-time'));
-  return date ? date.toISOString().slice(0, 10) : null;
+  return activityLocalDate(asObj(payload))?.toISOString().slice(0, 10) ?? null;
 }
 
 export function mapDailyActivity(payload: unknown): MapOutcome {
-  return safely(() => {
-    const o = asObj(payload);
-    if (!o) return skip('daily activity payload is not an object');
-    const r = new FieldReader();
-    const date = activityDateOf(o);
-    if (!date) return skip('missing or invalid date / start_time');
-    const offset = injectedOffset(o, r);
+  return mapDaily(payload, 'daily activity', (day) => {
+    const { o, r } = day;
     return mapped(
       [
         {
           kind: 'dailyActivityPart',
           record: {
-            providerRecordId: date,
-            sourceDevice: null,
-            utcOffsetMinutes: offset,
-            localDate: parseLocalDate(date),
-            startTime: localDateTimeToUtc(`${date}T00:00:00`, offset),
+            ...dayRecord(day, localMidnight(day)),
             steps: r.int('steps', pick(o, 'steps', 'active-steps'), PLAUSIBLE.steps),
             activeEnergyKcal: r.num('active_calories', pick(o, 'active_calories', 'active-calories'), PLAUSIBLE.energyKcal),
             totalEnergyKcal: r.num('calories', pick(o, 'calories'), PLAUSIBLE.energyKcal),
@@ -559,18 +572,12 @@ export function mapDailyActivity(payload: unknown): MapOutcome {
       ],
       r.issues,
     );
-  });
+  }, activityLocalDate, 'missing or invalid date / start_time');
 }
 
 export function mapCardioLoad(payload: unknown): MapOutcome {
-  return safely(() => {
-    const o = asObj(payload);
-    if (!o) return skip('cardio load payload is not an object');
-    const r = new FieldReader();
-    const localDate = readDate(pick(o, 'date'));
-    if (!localDate) return skip('missing or invalid date');
-    const date = localDate.toISOString().slice(0, 10);
-    const offset = injectedOffset(o, r);
+  return mapDaily(payload, 'cardio load', (day) => {
+    const { o, r } = day;
     const level = asObj(pick(o, 'cardio_load_level'));
     const levels: { [key: string]: Json } | null = level
       ? {
@@ -586,11 +593,7 @@ export function mapCardioLoad(payload: unknown): MapOutcome {
         {
           kind: 'dailyActivityPart',
           record: {
-            providerRecordId: date,
-            sourceDevice: null,
-            utcOffsetMinutes: offset,
-            localDate,
-            startTime: localDateTimeToUtc(`${date}T00:00:00`, offset),
+            ...dayRecord(day, localMidnight(day)),
             cardioLoad: r.num('cardio_load', pick(o, 'cardio_load'), RANGE.load),
             cardioLoadStrain: r.num('strain', pick(o, 'strain'), RANGE.load),
             cardioLoadTolerance: r.num('tolerance', pick(o, 'tolerance'), RANGE.load),
@@ -607,18 +610,12 @@ export function mapCardioLoad(payload: unknown): MapOutcome {
 // ---------------------------------------------------------------- continuous heart rate
 
 export function mapContinuousHeartRate(payload: unknown): MapOutcome {
-  return safely(() => {
-    const o = asObj(payload);
-    if (!o) return skip('continuous heart rate payload is not an object');
-    const r = new FieldReader();
-    const localDate = readDate(pick(o, 'date'));
-    if (!localDate) return skip('missing or invalid date');
-    const date = localDate.toISOString().slice(0, 10);
+  // Polar gives local clock times and no offset here; see the fetcher for where the offset comes from.
+  return mapDaily(payload, 'continuous heart rate', (day) => {
+    const { o, r, offset } = day;
     const list = pick(o, 'heart_rate_samples');
     if (!Array.isArray(list)) return skip('missing heart_rate_samples');
-    // Polar gives local clock times and no offset here; see the fetcher for where the offset comes from.
-    const offset = injectedOffset(o, r);
-    const dayStart = localDateTimeToUtc(`${date}T00:00:00`, offset).getTime();
+    const dayStart = localMidnight(day).getTime();
     let badTimes = 0;
     const points: { at: Date; value: unknown }[] = [];
     for (const item of list) {
