@@ -390,25 +390,26 @@ export class SyncEngine {
     const { prisma } = this.deps;
     const runId = job.runId;
     const windowKey = `${job.dataType}:${job.from}`;
-    const current = await prisma.syncRun.findUnique({ where: { id: runId }, select: { skippedReasons: true } });
-    if (!current) return;
-    const reasons = [...(current.skippedReasons as unknown[]), ...counts.skippedReasons].slice(0, MAX_SKIPPED_REASONS);
-    // Counted once per window, whatever happens to the job: the condition and the push are one statement.
-    await prisma.syncRun.updateMany({
-      where: { id: runId, NOT: { doneWindows: { has: windowKey } } },
-      data: {
-        doneWindows: { push: windowKey },
-        windowsDone: { increment: 1 },
-        fetched: { increment: counts.fetched },
-        created: { increment: counts.created },
-        updated: { increment: counts.updated },
-        unchanged: { increment: counts.unchanged },
-        skipped: { increment: counts.skipped },
-        skippedReasons: reasons as never,
-        ...(error ? { error } : {}),
-      },
-    });
-    // count === 0: this window was counted already. Still check whether the run is complete: the
+    // Counted once per window, whatever happens to the job: the condition, the counters and the
+    // appended reasons are one statement, so concurrent windows of one run never lose each other's
+    // reasons (bounded to MAX_SKIPPED_REASONS, first come first kept).
+    await prisma.$executeRaw`
+      UPDATE "SyncRun" SET
+        "doneWindows" = array_append("doneWindows", ${windowKey}),
+        "windowsDone" = "windowsDone" + 1,
+        "fetched" = "fetched" + ${counts.fetched},
+        "created" = "created" + ${counts.created},
+        "updated" = "updated" + ${counts.updated},
+        "unchanged" = "unchanged" + ${counts.unchanged},
+        "skipped" = "skipped" + ${counts.skipped},
+        "skippedReasons" = (
+          SELECT COALESCE(jsonb_agg(reason ORDER BY position), '[]'::jsonb)
+          FROM jsonb_array_elements("skippedReasons" || ${JSON.stringify(counts.skippedReasons)}::jsonb) WITH ORDINALITY AS t(reason, position)
+          WHERE position <= ${MAX_SKIPPED_REASONS}
+        ),
+        "error" = COALESCE(${error}, "error")
+      WHERE "id" = ${runId} AND NOT (${windowKey} = ANY("doneWindows"))`;
+    // Also when the window was counted already, check whether the run is complete: the
     // job that counted it may have lost its database connection right after (pg_terminate_backend,
     // a crash) before finishing the run, and this retry is the last chance to do it.
     const run = await prisma.syncRun.findUniqueOrThrow({ where: { id: runId } });
