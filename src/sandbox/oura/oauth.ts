@@ -5,6 +5,7 @@
  * a consent page with one "Allow" button, whose POST (same URL) does that redirect.
  */
 import { consentPage } from '../tokens.js';
+import { authorizationTarget } from '../shared/http.js';
 import { parseBasicAuth, sendJson, sendText } from './http.js';
 import { route, type RequestContext, type Route } from './router.js';
 import { randomToken } from './store.js';
@@ -29,20 +30,12 @@ export function parseScopes(raw: string | null): string[] | null {
 
 function authorization(ctx: RequestContext): void {
   const { store, query } = ctx;
-  const clientId = query.get('client_id');
   const state = query.get('state');
-  if (!clientId || clientId !== store.config.clientId) return sendText(ctx.res, 400, 'invalid_request: unknown client_id');
+  const target = authorizationTarget(ctx.res, query, store.config, sendText);
+  if (!target) return;
+  const clientId = store.config.clientId;
+  // Remembered as asked (null when omitted): the token request must repeat it the same way.
   const redirectUri = query.get('redirect_uri');
-  const allowed = store.config.redirectUris;
-  const target = redirectUri ?? allowed?.[0] ?? null;
-  if (!target || (allowed && !allowed.includes(target))) {
-    return sendText(ctx.res, 400, 'invalid_request: redirect_uri is not registered for this client');
-  }
-  try {
-    new URL(target);
-  } catch {
-    return sendText(ctx.res, 400, 'invalid_request: malformed redirect_uri');
-  }
   if (query.get('response_type') !== 'code') return redirect(ctx, target, { error: 'unsupported_response_type', state });
   const requested = parseScopes(query.get('scope')) ?? [...DEFAULT_SCOPES];
   if (!requested.every((s) => (OURA_SCOPES as readonly string[]).includes(s))) return redirect(ctx, target, { error: 'invalid_scope', state });

@@ -2,8 +2,8 @@
  * A fake of Oura's OAuth server and API v2 on loopback, for tests.
  * See README.md in this folder for what is faithful and what deviates.
  */
-import { createServer, request as httpRequest, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { followAuthorization, listenOnLoopback, logRequest } from '../shared/http.js';
 import type { SandboxMode } from '../tokens.js';
 import { contextOf, makeDocument, rngFor, sortCollection } from './data.js';
 import { FaultInjector, type OuraFaults } from './faults.js';
@@ -175,18 +175,7 @@ export async function startOuraFake(options: OuraFakeOptions = {}): Promise<Oura
   });
   const faults = new FaultInjector();
 
-  const server = createServer((req, res) => {
-    handle(store, faults, req, res).catch(() => {
-      if (!res.headersSent) sendOuraError(res, 500, 'Fake internal error');
-      else res.destroy();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const { server, url } = await listenOnLoopback((req, res) => handle(store, faults, req, res), (res) => sendOuraError(res, 500, 'Fake internal error'), options.port);
   store.apiUrl = url;
 
   const userOf = (ouraUserId: string): FakeUser => {
@@ -375,18 +364,8 @@ export async function startOuraFake(options: OuraFakeOptions = {}): Promise<Oura
 }
 
 async function handle(store: OuraStore, faults: FaultInjector, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const parsed = new URL(req.url ?? '/', 'http://fake.invalid');
+  const { entry, url: parsed, method } = logRequest(req, res, store.requests);
   const path = parsed.pathname;
-  const method = (req.method ?? 'GET').toUpperCase();
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-  const entry: RequestLogEntry = { method, path, query: Object.fromEntries(parsed.searchParams), status: 0, headers };
-  store.requests.push(entry);
-  const writeHead = res.writeHead.bind(res);
-  res.writeHead = ((status: number, ...rest: unknown[]) => {
-    entry.status = status;
-    return (writeHead as (...a: unknown[]) => ServerResponse)(status, ...rest);
-  }) as typeof res.writeHead;
 
   const body = await readBody(req);
   const delay = faults.take(['delay'], path);
@@ -419,24 +398,7 @@ async function handle(store: OuraStore, faults: FaultInjector, req: IncomingMess
   await found.route.handler({ req, res, store, method, path, query: parsed.searchParams, body }, found.params);
 }
 
-/**
- * Performs the (headless) authorization request without following the
- * redirect and returns the Location header: the callback URL with code and
- * state (or error) appended.
- */
+/** The callback URL (with code and state, or error) the authorization endpoint redirects to. */
 export function authorize(fake: Pick<OuraFake, 'url'>, authorizationUrl: string): Promise<string> {
-  const target = new URL(authorizationUrl, fake.url);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(target, { method: 'GET' }, (res) => {
-      res.resume();
-      const location = res.headers.location;
-      if (res.statusCode !== 302 || !location) {
-        reject(new Error(`Oura fake authorization answered ${res.statusCode} without a redirect`));
-        return;
-      }
-      resolve(location);
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  return followAuthorization(fake.url, authorizationUrl, 'Oura');
 }

@@ -1,9 +1,12 @@
 /** In-memory state of the Oura fake: client, users, tokens, codes, subscriptions, logs. */
 import { randomBytes } from 'node:crypto';
+import type { RequestLogEntry } from '../shared/http.js';
 import { issueSandboxToken, verifySandboxToken, type SandboxMode } from '../tokens.js';
 import { generateUserData, hashSeed, mulberry32, uuidFrom } from './data.js';
 import type { UserData } from './types.js';
 import { formatUtcOffset } from './time.js';
+
+export type { RequestLogEntry };
 
 export interface FakeUser {
   ouraUserId: string;
@@ -51,17 +54,6 @@ export interface SubscriptionRecord {
   data_type: string;
   /** Fake-clock ms. */
   expiresAt: number;
-}
-
-export interface RequestLogEntry {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  status: number;
-  /** Lower-cased request headers. */
-  headers: Record<string, string>;
-  /** True when the fake cut the connection mid-body (resetConnectionNext). */
-  aborted?: boolean;
 }
 
 export interface DeliveryLogEntry {

@@ -5,6 +5,7 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { parseJson, sendEmpty, sendJson, sendOuraError } from './http.js';
+import { isHttpUrl } from '../shared/http.js';
 import { route, type RequestContext, type Route } from './router.js';
 import type { DeliveryLogEntry, OuraStore, SubscriptionRecord } from './store.js';
 import { formatUtcOffset } from './time.js';
@@ -101,16 +102,6 @@ function clientAuth(ctx: RequestContext): boolean {
   return true;
 }
 
-function validUrl(url: unknown): url is string {
-  if (typeof url !== 'string') return false;
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
 export const view = (s: SubscriptionRecord) => ({
   id: s.id,
   callback_url: s.callback_url,
@@ -130,7 +121,7 @@ function validate(ctx: RequestContext, body: Record<string, unknown>, partial: b
     return false;
   }
   const checks: Array<[string, (v: unknown) => boolean, string]> = [
-    ['callback_url', validUrl, 'invalid or missing URL'],
+    ['callback_url', isHttpUrl, 'invalid or missing URL'],
     ['event_type', (v) => (WEBHOOK_EVENT_TYPES as readonly unknown[]).includes(v), `must be one of ${WEBHOOK_EVENT_TYPES.join(', ')}`],
     ['data_type', (v) => (WEBHOOK_DATA_TYPES as readonly unknown[]).includes(v), `must be one of ${WEBHOOK_DATA_TYPES.join(', ')}`],
   ];

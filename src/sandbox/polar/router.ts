@@ -1,39 +1,15 @@
 /** Minimal regex router shared by the route modules. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { matchRoute, type HandlerOf, type RequestContextOf, type RouteOf } from '../shared/router.js';
 import type { FakeUser, PolarStore } from './store.js';
 import { parseBearer, sendPolarError } from './http.js';
 
-export interface RequestContext {
-  req: IncomingMessage;
-  res: ServerResponse;
-  store: PolarStore;
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  body: Buffer;
-}
-
-export type Handler = (ctx: RequestContext, params: string[]) => void | Promise<void>;
-
-export interface Route {
-  method: string;
-  pattern: RegExp;
-  handler: Handler;
-}
+export type RequestContext = RequestContextOf<PolarStore>;
+export type Handler = HandlerOf<PolarStore>;
+export type Route = RouteOf<PolarStore>;
 
 export const route = (method: string, pattern: RegExp, handler: Handler): Route => ({ method, pattern, handler });
 
-/** Resolves a route; `null` means no path matched, `'method'` means the path exists with another method. */
-export function match(routes: Route[], method: string, path: string): { route: Route; params: string[] } | null | 'method' {
-  let pathMatched = false;
-  for (const r of routes) {
-    const m = r.pattern.exec(path);
-    if (!m) continue;
-    pathMatched = true;
-    if (r.method === method) return { route: r, params: m.slice(1) };
-  }
-  return pathMatched ? 'method' : null;
-}
+export const match = (routes: Route[], method: string, path: string) => matchRoute(routes, method, path, false);
 
 /**
  * Authenticates a Bearer user token. Missing/unknown/revoked token -> 401.

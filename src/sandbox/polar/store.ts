@@ -1,8 +1,11 @@
 /** In-memory state of the fake: client, users, tokens, codes, transactions, webhook. */
 import { randomBytes } from 'node:crypto';
+import type { RequestLogEntry } from '../shared/http.js';
 import { issueSandboxToken, verifySandboxToken, type SandboxMode } from '../tokens.js';
 import { generateUserData, type UserData } from './data.js';
 import { addDays, daysBetween, formatUtcMillis } from './time.js';
+
+export type { RequestLogEntry };
 
 export type TransactionKind = 'exercise' | 'activity' | 'physical';
 
@@ -47,17 +50,6 @@ export interface WebhookRecord {
   events: string[];
   signature_secret_key: string;
   active: boolean;
-}
-
-export interface RequestLogEntry {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  status: number;
-  /** Lower-cased request headers. */
-  headers: Record<string, string>;
-  /** True when the fake cut the connection mid-body (resetConnectionNext). */
-  aborted?: boolean;
 }
 
 export interface StoreConfig {

@@ -4,6 +4,7 @@
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { parseBasicAuth, parseJson, sendEmpty, sendJson, sendPolarError } from './http.js';
+import { isHttpUrl } from '../shared/http.js';
 import { route, type RequestContext, type Route } from './router.js';
 import type { PolarStore, WebhookRecord } from './store.js';
 import { hasPending } from './transactions.js';
@@ -100,22 +101,12 @@ function validEvents(events: unknown): events is string[] {
   return Array.isArray(events) && events.length > 0 && events.every((e) => (WEBHOOK_EVENTS as readonly string[]).includes(e));
 }
 
-function validUrl(url: unknown): url is string {
-  if (typeof url !== 'string') return false;
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
 const info = (w: WebhookRecord) => ({ id: w.id, events: [...w.events], url: w.url, active: w.active });
 
 async function createWebhook(ctx: RequestContext): Promise<void> {
   if (!clientAuth(ctx)) return;
   const body = parseJson(ctx.body) as { events?: unknown; url?: unknown } | undefined;
-  if (!body || !validEvents(body.events) || !validUrl(body.url)) {
+  if (!body || !validEvents(body.events) || !isHttpUrl(body.url)) {
     return sendPolarError(ctx.res, 400, 'Webhook cannot be created: invalid events or url');
   }
   if (ctx.store.webhook) return sendPolarError(ctx.res, 409, 'Webhook already exists');
@@ -152,7 +143,7 @@ async function patchWebhook(ctx: RequestContext, [id]: string[]): Promise<void> 
     return sendPolarError(ctx.res, 400, 'Webhook cannot be updated: nothing to update');
   }
   if (body.events !== undefined && !validEvents(body.events)) return sendPolarError(ctx.res, 400, 'Invalid events');
-  if (body.url !== undefined && !validUrl(body.url)) return sendPolarError(ctx.res, 400, 'Invalid url');
+  if (body.url !== undefined && !isHttpUrl(body.url)) return sendPolarError(ctx.res, 400, 'Invalid url');
   if (typeof body.url === 'string' && body.url !== webhook.url) {
     const result = await ping(ctx.store, body.url, webhook.signature_secret_key);
     if (result.status !== 200) return sendPolarError(ctx.res, 400, 'Webhook cannot be updated: ping failed');
