@@ -6,39 +6,60 @@ import DataLoader from 'dataloader';
 import type { DailyActivity, PrismaClient, Recovery, SleepSession, Workout } from '../../generated/prisma/client.js';
 import { addDays, formatLocalDate, parseLocalDate } from '../../normalize/time.js';
 import type { DayShape } from '../types/day.js';
+import { mergePlans, planKey, type ColumnPlan, type RecordTable } from './day-columns.js';
 
 export interface DaysKey {
   userId: string;
   from: string;
   to: string;
+  /** The columns the selection needs (day-columns.ts), and its key. */
+  columns: ColumnPlan;
+  columnsKey: string;
 }
 
 /** The DateTime columns of the four record types (timestamps and @db.Date), revived from JSON. */
-const DATE_FIELDS = ['startTime', 'endTime', 'localDate', 'createdAt', 'updatedAt'] as const;
+const DATE_COLUMNS = new Set(['startTime', 'endTime', 'localDate', 'createdAt', 'updatedAt']);
+
+const ORDER_BY: Record<RecordTable, string> = {
+  Workout: 'r."startTime", r."id"',
+  SleepSession: 'r."startTime", r."id"',
+  Recovery: 'r."provider", r."id"',
+  DailyActivity: 'r."provider", r."id"',
+};
 
 /**
- * All four record types in ONE statement (one json_agg per table, each in the order the GraphQL
- * types expect), revived into the same shapes Prisma's findMany returns: Date objects for timestamps
- * and dates, enums as strings, JSON columns as values. One round trip and one query through the
- * client instead of four: the client's per-query overhead dominated the request, not the SQL.
+ * All four record types in ONE statement (one json_agg per table of the planned columns, each in
+ * the order the GraphQL types expect), revived into the shapes Prisma's findMany returns (for the
+ * columns read): Date objects for timestamps and dates, enums as strings, JSON columns as values.
+ * One round trip and one query through the client instead of four.
  */
-const RANGE_SQL = (table: string, orderBy: string) =>
-  `(SELECT coalesce(json_agg(r ORDER BY ${orderBy}), '[]'::json) FROM "${table}" r WHERE r."userId" = ANY($1::text[]) AND r."localDate" BETWEEN $2::date AND $3::date)`;
-const LOAD_SQL = `SELECT json_build_array(${[
-  RANGE_SQL('Workout', 'r."startTime", r."id"'),
-  RANGE_SQL('SleepSession', 'r."startTime", r."id"'),
-  RANGE_SQL('Recovery', 'r."provider", r."id"'),
-  RANGE_SQL('DailyActivity', 'r."provider", r."id"'),
-].join(', ')})::text AS "data"`;
+function loadSql(plan: ColumnPlan): string {
+  const range = (table: RecordTable) =>
+    `(SELECT coalesce(json_agg(r ORDER BY ${ORDER_BY[table]}), '[]'::json) FROM (SELECT ${plan[table].map((c) => `"${c}"`).join(', ')} FROM "${table}"` +
+    ` WHERE "userId" = ANY($1::text[]) AND "localDate" BETWEEN $2::date AND $3::date) r)`;
+  return `SELECT json_build_array(${range('Workout')}, ${range('SleepSession')}, ${range('Recovery')}, ${range('DailyActivity')})::text AS "data"`;
+}
 
-/** Revives the DateTime fields and groups by user and local date (keyed on the JSON's 'YYYY-MM-DD' text, before it becomes a Date). */
-function reviveAndGroup<T>(rows: Record<string, unknown>[]) {
+const sqlCache = new Map<string, string>();
+function cachedLoadSql(plan: ColumnPlan): string {
+  const key = planKey(plan);
+  let sql = sqlCache.get(key);
+  if (!sql) {
+    sql = loadSql(plan);
+    if (sqlCache.size < 256) sqlCache.set(key, sql);
+  }
+  return sql;
+}
+
+/** Revives the DateTime columns and groups by user and local date (keyed on the JSON's 'YYYY-MM-DD' text, before it becomes a Date). */
+function reviveAndGroup<T>(rows: Record<string, unknown>[], columns: readonly string[]) {
+  const dateColumns = columns.filter((c) => DATE_COLUMNS.has(c));
   const byKey = new Map<string, T[]>();
   for (const row of rows) {
     const key = `${row.userId as string}|${row.localDate as string}`;
-    for (const field of DATE_FIELDS) {
-      const value = row[field];
-      if (typeof value === 'string') row[field] = new Date(value);
+    for (const column of dateColumns) {
+      const value = row[column];
+      if (typeof value === 'string') row[column] = new Date(value);
     }
     const list = byKey.get(key);
     if (list) list.push(row as T);
@@ -47,30 +68,34 @@ function reviveAndGroup<T>(rows: Record<string, unknown>[]) {
   return (userId: string, date: string) => byKey.get(`${userId}|${date}`) ?? [];
 }
 
-async function loadRange(prisma: PrismaClient, userIds: string[], from: string, to: string) {
-  const [{ data }] = await prisma.$queryRawUnsafe<{ data: string }[]>(LOAD_SQL, userIds, from, to);
+async function loadRange(prisma: PrismaClient, userIds: string[], from: string, to: string, plan: ColumnPlan) {
+  const [{ data }] = await prisma.$queryRawUnsafe<{ data: string }[]>(cachedLoadSql(plan), userIds, from, to);
   const [workouts, sleep, recovery, activity] = JSON.parse(data) as Record<string, unknown>[][];
   return {
-    workouts: reviveAndGroup<Workout>(workouts),
-    sleep: reviveAndGroup<SleepSession>(sleep),
-    recovery: reviveAndGroup<Recovery>(recovery),
-    activity: reviveAndGroup<DailyActivity>(activity),
+    workouts: reviveAndGroup<Workout>(workouts, plan.Workout),
+    sleep: reviveAndGroup<SleepSession>(sleep, plan.SleepSession),
+    recovery: reviveAndGroup<Recovery>(recovery, plan.Recovery),
+    activity: reviveAndGroup<DailyActivity>(activity, plan.DailyActivity),
   };
 }
 
 export function createDayLoader(prisma: PrismaClient) {
   return new DataLoader<DaysKey, DayShape[], string>(
     async (keys) => {
+      // One statement per date range; selections that differ read the union of their columns.
       const ranges = new Map<string, DaysKey[]>();
       for (const key of keys) {
         const rangeKey = `${key.from}|${key.to}`;
-        ranges.set(rangeKey, [...(ranges.get(rangeKey) ?? []), key]);
+        const list = ranges.get(rangeKey);
+        if (list) list.push(key);
+        else ranges.set(rangeKey, [key]);
       }
       const loaded = new Map<string, Awaited<ReturnType<typeof loadRange>>>();
       await Promise.all(
         [...ranges].map(async ([rangeKey, rangeKeys]) => {
           const { from, to } = rangeKeys[0];
-          loaded.set(rangeKey, await loadRange(prisma, [...new Set(rangeKeys.map((k) => k.userId))], from, to));
+          const plans = new Map(rangeKeys.map((k) => [k.columnsKey, k.columns]));
+          loaded.set(rangeKey, await loadRange(prisma, [...new Set(rangeKeys.map((k) => k.userId))], from, to, mergePlans([...plans.values()])));
         }),
       );
       return keys.map((key) => {
@@ -90,6 +115,6 @@ export function createDayLoader(prisma: PrismaClient) {
         return days;
       });
     },
-    { cacheKeyFn: (key) => `${key.userId}|${key.from}|${key.to}` },
+    { cacheKeyFn: (key) => `${key.userId}|${key.from}|${key.to}|${key.columnsKey}` },
   );
 }

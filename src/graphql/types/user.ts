@@ -3,6 +3,7 @@ import { Prisma } from '../../generated/prisma/client.js';
 import type { Provider } from '../../generated/prisma/enums.js';
 import { builder } from '../builder.js';
 import { dateRange } from '../dates.js';
+import { columnPlanFor } from '../loaders/day-columns.js';
 import { ConnectionRef } from './connection.js';
 import { DayRef } from './day.js';
 import { ProviderEnum } from './enums.js';
@@ -93,9 +94,10 @@ export const UserRef = builder.prismaNode('User', {
           from: t.arg({ type: 'LocalDate', required: true, description: 'First local date, inclusive.' }),
           to: t.arg({ type: 'LocalDate', required: true, description: 'Last local date, inclusive.' }),
         },
-        resolve: (user, args, ctx) => {
+        resolve: (user, args, ctx, info) => {
           dateRange(args.from, args.to);
-          return ctx.loaders.days.load({ userId: user.id, from: args.from, to: args.to });
+          const { plan, key } = columnPlanFor(info);
+          return ctx.loaders.days.load({ userId: user.id, from: args.from, to: args.to, columns: plan, columnsKey: key });
         },
       }),
     };
