@@ -31,11 +31,12 @@ import type { HeartRateSampleRecord, Json, MapOutcome, NormalizedRecord, Recover
 import { mapped, skip } from '../../normalize/records.js';
 import { localDateOf, localDateTimeToUtc, parseLocalDate, tryParseOffsetDateTime } from '../../normalize/time.js';
 import { FieldReader, PLAUSIBLE, isPlausibleInstant } from '../../normalize/units.js';
+import { heartRateSamples } from '../../normalize/heart-rate.js';
+import { asObj, safely, type Obj } from '../../normalize/payload.js';
 import type { SleepType } from '../../generated/prisma/enums.js';
 import { mapOuraSport } from './sport-map.js';
 import { OURA_SLEEP_PHASES, OURA_SLEEP_PHASE_SECONDS } from './stage-map.js';
 
-type Obj = Record<string, unknown>;
 
 /** Oura-specific scales. */
 const RANGE = {
@@ -54,19 +55,8 @@ export const OURA_SLEEP_TYPES: Readonly<Record<string, SleepType>> = {
   rest: 'REST',
 };
 
-const asObj = (value: unknown): Obj | null =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Obj) : null;
 
-const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** Runs a mapper body; anything thrown becomes a skip, so mappers never throw. */
-function safely(body: () => MapOutcome): MapOutcome {
-  try {
-    return body();
-  } catch (error) {
-    return skip(`mapper error: ${errorMessage(error)}`);
-  }
-}
 
 /** The document's `day` ('YYYY-MM-DD'), or null. Exported for the fetchers' window filter. */
 export function ouraDayOf(payload: unknown): string | null {
@@ -109,25 +99,6 @@ function series(value: unknown): { [key: string]: Json } | null {
   };
 }
 
-/** Heart-rate points -> samples, dropping implausible ones with one aggregated issue. */
-function heartRateSamples(
-  points: { at: Date; value: unknown; utcOffsetMinutes: number; context: string | null }[],
-  field: string,
-  issues: { field: string; reason: string }[],
-): HeartRateSampleRecord[] {
-  const samples: HeartRateSampleRecord[] = [];
-  let dropped = 0;
-  for (const { at, value, utcOffsetMinutes, context } of points) {
-    const bpm = value;
-    if (typeof bpm !== 'number' || !Number.isFinite(bpm) || bpm < PLAUSIBLE.heartRateBpm[0] || bpm > PLAUSIBLE.heartRateBpm[1]) {
-      dropped++;
-      continue;
-    }
-    samples.push({ time: at, utcOffsetMinutes, bpm: Math.round(bpm), context, sourceDevice: null });
-  }
-  if (dropped) issues.push({ field, reason: `${dropped} of ${points.length} samples missing or outside [${PLAUSIBLE.heartRateBpm.join(', ')}]` });
-  return samples;
-}
 
 /**
  * The frame of a daily document: its day, the offset of its `timestamp`, and local midnight of the
@@ -232,7 +203,7 @@ export function mapSleep(payload: unknown): MapOutcome {
           utcOffsetMinutes: offset,
           context: 'sleep',
         }));
-        samples.push(...heartRateSamples(points.filter((p) => p.value !== null), 'heart_rate.items', r.issues));
+        samples.push(...heartRateSamples(points.filter((p) => p.value !== null), 'heart_rate.items', r.issues, { utcOffsetMinutes: offset, context: 'sleep', sourceDevice: null }));
       }
     }
 
@@ -545,14 +516,14 @@ export function mapHeartRate(payload: unknown): MapOutcome {
       }
       points.push({
         at: at.instant,
-        value: typeof s.bpm === 'string' && s.bpm.trim() !== '' ? Number(s.bpm) : s.bpm,
+        value: s.bpm,
         utcOffsetMinutes: injected ?? at.utcOffsetMinutes,
         context: typeof s.source === 'string' ? s.source : null,
       });
     }
     if (badTimes) r.issues.push({ field: 'items.timestamp', reason: `${badTimes} samples without a valid timestamp` });
     points.sort((a, b) => a.at.getTime() - b.at.getTime());
-    const samples = heartRateSamples(points, 'items.bpm', r.issues);
+    const samples = heartRateSamples(points, 'items.bpm', r.issues, { utcOffsetMinutes: 0, context: null, sourceDevice: null });
     return mapped(samples.length ? [{ kind: 'heartRate', samples }] : [], r.issues);
   });
 }

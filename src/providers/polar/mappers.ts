@@ -18,10 +18,11 @@ import type { FieldIssue, HeartRateSampleRecord, HypnogramStage, Json, MapOutcom
 import { mapped, skip } from '../../normalize/records.js';
 import { localDateOf, localDateTimeToUtc, parseLocalDate, parseOffsetDateTime } from '../../normalize/time.js';
 import { FieldReader, PLAUSIBLE, isPlausibleInstant } from '../../normalize/units.js';
+import { heartRateSamples } from '../../normalize/heart-rate.js';
+import { asObj, errorMessage, safely, type Obj } from '../../normalize/payload.js';
 import { mapPolarSport } from './sport-map.js';
 import { POLAR_HYPNOGRAM_STAGES } from './stage-map.js';
 
-type Obj = Record<string, unknown>;
 
 /** Polar-specific scales. */
 const RANGE = {
@@ -37,8 +38,6 @@ const RANGE = {
 
 const MS_PER_MINUTE = 60_000;
 
-const asObj = (value: unknown): Obj | null =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Obj) : null;
 
 /** The first of `keys` present (not null/undefined) in `o`. */
 function pick(o: Obj | null, ...keys: string[]): unknown {
@@ -47,16 +46,7 @@ function pick(o: Obj | null, ...keys: string[]): unknown {
   return undefined;
 }
 
-const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** Runs a mapper body; anything thrown becomes a skip, so mappers never throw. */
-function safely(body: () => MapOutcome): MapOutcome {
-  try {
-    return body();
-  } catch (error) {
-    return skip(`mapper error: ${errorMessage(error)}`);
-  }
-}
 
 function readDate(value: unknown): Date | null {
   if (typeof value !== 'string') return null;
@@ -163,28 +153,6 @@ function clockEntriesAfter(
   return { entries, badKeys };
 }
 
-/** Heart-rate values -> samples, dropping implausible ones with one aggregated issue. */
-function heartRateSamples(
-  points: { at: Date; value: unknown }[],
-  field: string,
-  utcOffsetMinutes: number,
-  context: string | null,
-  sourceDevice: string | null,
-  issues: FieldIssue[],
-): HeartRateSampleRecord[] {
-  const samples: HeartRateSampleRecord[] = [];
-  let dropped = 0;
-  for (const { at, value } of points) {
-    const bpm = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-    if (typeof bpm !== 'number' || !Number.isFinite(bpm) || bpm < PLAUSIBLE.heartRateBpm[0] || bpm > PLAUSIBLE.heartRateBpm[1]) {
-      dropped++;
-      continue;
-    }
-    samples.push({ time: at, utcOffsetMinutes, bpm: Math.round(bpm), context, sourceDevice });
-  }
-  if (dropped) issues.push({ field, reason: `${dropped} of ${points.length} samples missing or outside [${PLAUSIBLE.heartRateBpm.join(', ')}]` });
-  return samples;
-}
 
 // ---------------------------------------------------------------- exercise
 
@@ -329,7 +297,7 @@ export function mapExercise(payload: unknown): MapOutcome {
       const data = pick(hrSample, 'data');
       if (rate !== null && typeof data === 'string' && data.trim() !== '') {
         const points = data.split(',').map((value, i) => ({ at: new Date(start.start.getTime() + i * rate * 1000), value: value.trim() }));
-        const samples = heartRateSamples(points, 'samples[0].data', start.utcOffsetMinutes, 'workout', sourceDevice, r.issues);
+        const samples = heartRateSamples(points, 'samples[0].data', r.issues, { utcOffsetMinutes: start.utcOffsetMinutes, context: 'workout', sourceDevice });
         if (samples.length) records.push({ kind: 'heartRate', samples });
       }
     }
@@ -377,7 +345,7 @@ export function mapSleep(payload: unknown): MapOutcome {
     if (hrMap) {
       const { entries, badKeys } = clockEntriesAfter(hrMap, start.instant, offset);
       if (badKeys) r.issues.push({ field: 'heart_rate_samples', reason: `${badKeys} keys are not HH:MM` });
-      samples = heartRateSamples(entries, 'heart_rate_samples', offset, 'sleep', sourceDevice, r.issues);
+      samples = heartRateSamples(entries, 'heart_rate_samples', r.issues, { utcOffsetMinutes: offset, context: 'sleep', sourceDevice });
     }
     const bpms = samples.map((s) => s.bpm);
 
@@ -628,7 +596,7 @@ export function mapContinuousHeartRate(payload: unknown): MapOutcome {
       points.push({ at: new Date(dayStart + seconds * 1000), value: s!.heart_rate });
     }
     if (badTimes) r.issues.push({ field: 'heart_rate_samples.sample_time', reason: `${badTimes} samples without a valid HH:MM:SS time` });
-    const samples = heartRateSamples(points, 'heart_rate_samples.heart_rate', offset, 'continuous', null, r.issues);
+    const samples = heartRateSamples(points, 'heart_rate_samples.heart_rate', r.issues, { utcOffsetMinutes: offset, context: 'continuous', sourceDevice: null });
     return mapped(samples.length ? [{ kind: 'heartRate', samples }] : [], r.issues);
   });
 }
