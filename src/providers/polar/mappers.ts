@@ -14,7 +14,7 @@
  * part ('nightlyRecharge', 'skinTemperature', 'activity', 'cardioLoad') so that a shallow JSON merge
  * of extras keeps every part's data.
  */
-import type { FieldIssue, HeartRateSampleRecord, HypnogramStage, Json, MapOutcome, NormalizedRecord, SleepRecord } from '../../normalize/records.js';
+import type { HeartRateSampleRecord, HypnogramStage, Json, MapOutcome, NormalizedRecord, SleepRecord } from '../../normalize/records.js';
 import { mapped, skip } from '../../normalize/records.js';
 import { localDateOf, localDateTimeToUtc, parseLocalDate, parseOffsetDateTime } from '../../normalize/time.js';
 import { FieldReader, PLAUSIBLE, isPlausibleInstant } from '../../normalize/units.js';
