@@ -22,11 +22,11 @@ import { migrate } from '../src/db/migrate.js';
 import { createLogger } from '../src/logger.js';
 import { createHttpClient } from '../src/providers/http.js';
 import { signPolarWebhook } from '../src/providers/polar/webhooks.js';
-import { storeItem } from '../src/sync/store.js';
 import { startOuraFake } from '../tests/fakes/oura/index.js';
 import { startPolarFake, type PolarFake } from '../tests/fakes/polar/index.js';
 import { MANY_USERS_QUERY, ONE_USER_QUERY, userGlobalId } from './days-query.js';
-import { generateUser, mapperFor, type UserPayloads } from './generate.js';
+import { generateUser, type UserPayloads } from './generate.js';
+import { bulkInsertFloor, countRows, ingest } from './ingest.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BENCH = path.join(ROOT, 'bench');
@@ -223,79 +223,8 @@ function baseEnv(target: Target, extra: Record<string, string> = {}): Record<str
 
 // ---------------------------------------------------------------- ingest
 
-const RECORD_TABLES = ['RawPayload', 'Workout', 'SleepSession', 'Recovery', 'DailyActivity', 'Vo2MaxEstimate', 'HeartRateSample'] as const;
-
-async function countRows(db: Database, userIds: string[]): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const table of RECORD_TABLES) {
-    const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table}" WHERE "userId" = ANY($1)`, [userIds]);
-    out[table] = row.n;
-  }
-  return out;
-}
-
-async function ingest(db: Database, users: UserPayloads[], userIds: string[]) {
-  let items = 0;
-  let normalizeMs = 0;
-  const started = performance.now();
-  for (let u = 0; u < users.length; u++) {
-    for (const provider of ['POLAR', 'OURA'] as const) {
-      const list = provider === 'POLAR' ? users[u].polar : users[u].oura;
-      for (const item of list) {
-        const map = mapperFor(provider, item.dataType);
-        const timedMap = (payload: unknown) => {
-          const t = performance.now();
-          try {
-            return map(payload);
-          } finally {
-            normalizeMs += performance.now() - t;
-          }
-        };
-        await storeItem(db.prisma, { userId: userIds[u], provider }, item, timedMap, { workoutPriority: ['POLAR', 'OURA'] });
-        items++;
-      }
-    }
-  }
-  return { seconds: (performance.now() - started) / 1000, items, normalizeSeconds: normalizeMs / 1000 };
-}
-
-/**
- * The ingest floor: the rows the real path wrote, read back as text, deleted, and written again
- * with multi-row INSERT ... VALUES statements (up to 1000 rows each). Only the INSERTs are timed.
- */
-async function bulkInsertFloor(db: Database, userIds: string[]) {
-  const tables: { table: string; columns: string[]; rows: (string | null)[][] }[] = [];
-  for (const table of RECORD_TABLES) {
-    const columns = (
-      await db.query<{ column_name: string }>(
-        `SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position`,
-        [table],
-      )
-    ).map((c) => c.column_name);
-    const order = table === 'Workout' ? ` ORDER BY ("duplicateOfId" IS NOT NULL)` : '';
-    const rows = await db.query<Record<string, string | null>>(
-      `SELECT ${columns.map((c) => `"${c}"::text AS "${c}"`).join(', ')} FROM "${table}" WHERE "userId" = ANY($1)${order}`,
-      [userIds],
-    );
-    tables.push({ table, columns, rows: rows.map((r) => columns.map((c) => r[c])) });
-  }
-  for (const { table } of [...tables].reverse()) await db.query(`DELETE FROM "${table}" WHERE "userId" = ANY($1)`, [userIds]);
-  let statements = 0;
-  let rowsWritten = 0;
-  const started = performance.now();
-  for (const { table, columns, rows } of tables) {
-    const perStatement = Math.max(1, Math.min(1000, Math.floor(60_000 / columns.length)));
-    for (let i = 0; i < rows.length; i += perStatement) {
-      const chunk = rows.slice(i, i + perStatement);
-      const params: (string | null)[] = [];
-      const values = chunk.map((row) => `(${row.map((v) => (params.push(v), `$${params.length}`)).join(',')})`);
-      await db.query(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(',')}) VALUES ${values.join(',')}`, params);
-      statements++;
-      rowsWritten += chunk.length;
-    }
-  }
-  return { seconds: (performance.now() - started) / 1000, rows: rowsWritten, statements };
-}
+// countRows, ingest (storeItems per fetched batch of 25, as SyncEngine.syncWindow) and the bulk
+// floor live in bench/ingest.ts, shared with bench/ingest-inprocess.ts.
 
 // ---------------------------------------------------------------- backfill of one user-year
 
@@ -625,7 +554,7 @@ async function benchDatabase(kind: 'pglite' | 'postgresql', runId: string) {
     const generateSeconds = (performance.now() - genStarted) / 1000;
     const userIds: string[] = [];
     for (let i = 0; i < opts.users; i++) userIds.push((await db.prisma.user.create({ data: { externalId: `bench-${i}` } })).id);
-    log(`${kind}: ingesting ${users.reduce((n, u) => n + u.polar.length + u.oura.length, 0)} payloads through storeItem`);
+    log(`${kind}: ingesting ${users.reduce((n, u) => n + u.polar.length + u.oura.length, 0)} payloads through storeItems (batches of a fetch)`);
     const real = await ingest(db, users, userIds);
     const rows = await countRows(db, userIds);
     const totalRows = Object.values(rows).reduce((a, b) => a + b, 0);

@@ -7,7 +7,7 @@ import type { Provider } from '../generated/prisma/enums.js';
 
 export const DUPLICATE_OVERLAP_RATIO = 0.8;
 
-interface Span {
+export interface Span {
   startTime: Date;
   endTime: Date;
 }
@@ -19,6 +19,44 @@ export function overlapRatio(a: Span, b: Span): number {
   return shared <= 0 || longer <= 0 ? 0 : shared / longer;
 }
 
+/** Another provider's workout of the same user, as read from the database. */
+export interface LinkCandidate extends Span {
+  id: string;
+  provider: Provider;
+}
+
+/**
+ * One link to make: `secondary.duplicateOfId = primary`, and primary's own duplicateOfId cleared
+ * if it pointed back at secondary. 'self' is the workout being stored (its id may not be known
+ * yet: the writer refers to it by its unique key).
+ */
+export interface WorkoutLink {
+  primary: 'self' | string;
+  secondary: 'self' | string;
+}
+
+/**
+ * The links a stored workout makes with the other providers' workouts it overlaps, in candidate
+ * order. Applying them in order (and the links of several workouts in the order they were stored)
+ * gives the same duplicateOfId values as linking each workout right after its upsert.
+ */
+export function workoutLinks(workout: { provider: Provider } & Span, candidates: readonly LinkCandidate[], priority: readonly Provider[]): WorkoutLink[] {
+  const rank = (p: Provider) => {
+    const index = priority.indexOf(p);
+    return index < 0 ? priority.length : index;
+  };
+  const links: WorkoutLink[] = [];
+  for (const other of candidates) {
+    if (other.provider === workout.provider) continue;
+    // The range the database query asked for (strict overlap), then the ratio.
+    if (!(other.startTime < workout.endTime && other.endTime > workout.startTime)) continue;
+    if (overlapRatio(workout, other) <= DUPLICATE_OVERLAP_RATIO) continue;
+    links.push(rank(workout.provider) <= rank(other.provider) ? { primary: 'self', secondary: other.id } : { primary: other.id, secondary: 'self' });
+  }
+  return links;
+}
+
+/** Links one stored workout right away (storeItems applies the same links inside its batch transaction). */
 export async function linkWorkoutDuplicates(
   prisma: PrismaClient,
   workout: { id: string; userId: string; provider: Provider } & Span,
@@ -28,14 +66,10 @@ export async function linkWorkoutDuplicates(
     where: { userId: workout.userId, provider: { not: workout.provider }, startTime: { lt: workout.endTime }, endTime: { gt: workout.startTime } },
     select: { id: true, provider: true, startTime: true, endTime: true },
   });
-  const rank = (p: Provider) => {
-    const index = priority.indexOf(p);
-    return index < 0 ? priority.length : index;
-  };
-  for (const other of candidates) {
-    if (overlapRatio(workout, other) <= DUPLICATE_OVERLAP_RATIO) continue;
-    const [primary, secondary] = rank(workout.provider) <= rank(other.provider) ? [workout, other] : [other, workout];
-    await prisma.workout.update({ where: { id: secondary.id }, data: { duplicateOfId: primary.id } });
-    await prisma.workout.updateMany({ where: { id: primary.id, duplicateOfId: secondary.id }, data: { duplicateOfId: null } });
+  for (const link of workoutLinks(workout, candidates, priority)) {
+    const primary = link.primary === 'self' ? workout.id : link.primary;
+    const secondary = link.secondary === 'self' ? workout.id : link.secondary;
+    await prisma.workout.update({ where: { id: secondary }, data: { duplicateOfId: primary } });
+    await prisma.workout.updateMany({ where: { id: primary, duplicateOfId: secondary }, data: { duplicateOfId: null } });
   }
 }

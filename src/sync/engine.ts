@@ -18,7 +18,7 @@ import type { ConnectionContext, ProviderAdapter, SyncWindow } from '../provider
 import type { TokenCipher } from '../security/crypto.js';
 import { registerProviderWebhook } from '../connections/webhook-admin.js';
 import { needsRefresh, refreshConnection, refreshDueConnections } from '../oauth/refresh.js';
-import { addCounts, emptyCounts, storeItem, type StoreCounts } from './store.js';
+import { addCounts, emptyCounts, storeItems, type StoreCounts } from './store.js';
 import { planWindows } from './windows.js';
 
 export const WINDOW_QUEUE = 'sync-window';
@@ -322,14 +322,12 @@ export class SyncEngine {
     if (!definition) throw new Error(`${adapter.displayName} has no data type "${job.dataType}"`);
     const counts = emptyCounts();
     for await (const batch of definition.fetch(context, { from: job.from, to: job.to })) {
-      for (const item of batch.items) {
-        addCounts(
-          counts,
-          await storeItem(this.deps.prisma, { userId, provider }, item, (p) => definition.map(p), {
-            workoutPriority: this.deps.config.providerPriority.workout,
-          }),
-        );
-      }
+      addCounts(
+        counts,
+        await storeItems(this.deps.prisma, { userId, provider }, batch.items, (p) => definition.map(p), {
+          workoutPriority: this.deps.config.providerPriority.workout,
+        }),
+      );
       // Acknowledge at the provider only once everything of the batch is stored.
       if (batch.commit) await batch.commit();
     }

@@ -5,7 +5,8 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Provider } from '../generated/prisma/enums.js';
 import { providerById } from '../providers/registry.js';
-import { addCounts, emptyCounts, storeItem, type StoreCounts } from './store.js';
+import type { RawItem } from '../providers/types.js';
+import { addCounts, emptyCounts, storeItems, type StoreCounts } from './store.js';
 
 const PAGE = 200;
 
@@ -27,6 +28,8 @@ export async function replayRawPayloads(
       ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
     });
     if (page.length === 0) break;
+    // One batch per owner of the page (records never span owners, so the order across owners is free).
+    const byOwner = new Map<string, { owner: { userId: string; provider: Provider }; items: RawItem[] }>();
     for (const raw of page) {
       const definition = providerById(raw.provider).dataTypes.find((d) => d.name === raw.dataType);
       if (!definition) {
@@ -34,8 +37,15 @@ export async function replayRawPayloads(
         counts.skippedReasons.push({ dataType: raw.dataType, providerRecordId: raw.providerRecordId, reason: 'no mapper for this data type any more' });
         continue;
       }
-      const item = { dataType: raw.dataType, providerRecordId: raw.providerRecordId, payload: raw.payload as never };
-      addCounts(counts, await storeItem(prisma, { userId: raw.userId, provider: raw.provider }, item, (p) => definition.map(p), { force: true, workoutPriority: filter.workoutPriority }));
+      const key = `${raw.provider}:${raw.userId}`;
+      const group = byOwner.get(key) ?? { owner: { userId: raw.userId, provider: raw.provider }, items: [] };
+      group.items.push({ dataType: raw.dataType, providerRecordId: raw.providerRecordId, payload: raw.payload as never });
+      byOwner.set(key, group);
+    }
+    for (const { owner, items } of byOwner.values()) {
+      const mappers = new Map(providerById(owner.provider).dataTypes.map((d) => [d.name, d] as const));
+      const map = (payload: unknown, item: RawItem) => mappers.get(item.dataType)!.map(payload);
+      addCounts(counts, await storeItems(prisma, owner, items, map, { force: true, workoutPriority: filter.workoutPriority }));
     }
     done += page.length;
     onProgress?.(done, total);

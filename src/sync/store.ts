@@ -1,14 +1,17 @@
 /**
- * Writes what a fetch brought: the raw payload first, then the normalized records mapped from it,
- * each upserted on (provider, userId, providerRecordId). Running the same input twice changes
- * nothing: an identical raw payload is recognised and its records are left alone.
+ * Writes what a fetch brought: the raw payloads first, then the normalized records mapped from
+ * them, each upserted on (provider, userId, providerRecordId), a whole batch at a time
+ * (storeItems). Running the same input twice changes nothing: an identical raw payload is
+ * recognised and its records are left alone.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { Provider } from '../generated/prisma/enums.js';
-import type { HeartRateSampleRecord, MapOutcome, NormalizedRecord } from '../normalize/records.js';
+import type { MapOutcome, NormalizedRecord } from '../normalize/records.js';
 import type { RawItem } from '../providers/types.js';
-import { linkWorkoutDuplicates } from './duplicates.js';
+import { workoutLinks, type LinkCandidate, type Span } from './duplicates.js';
+import { planRecordWrites, TABLE_OF_KIND, type ExistingRecords, type RecordTable } from './record-plan.js';
+import { columnTypes, insertHeartRateSamples, linkStatements, markNormalized, upsertRawPayloads, upsertRows, type Owner } from './record-sql.js';
 
 export interface StoreCounts {
   fetched: number;
@@ -31,12 +34,7 @@ export function addCounts(into: StoreCounts, from: StoreCounts): StoreCounts {
   return into;
 }
 
-interface Owner {
-  userId: string;
-  provider: Provider;
-}
-
-type Tx = PrismaClient;
+export type { Owner };
 
 export interface StoreOptions {
   /** Re-map even an unchanged payload (replay after a mapper fix). */
@@ -45,138 +43,178 @@ export interface StoreOptions {
   workoutPriority?: readonly Provider[];
 }
 
+/** Maps one payload; the item is there for callers that store several data types at once (replay). */
+export type PayloadMapper = (payload: unknown, item: RawItem) => MapOutcome;
+
 const DEFAULT_WORKOUT_PRIORITY: readonly Provider[] = ['POLAR', 'OURA'];
 
-/**
- * Parts of one record keep their extras under their own top-level keys; a part must not erase
- * what another part stored, so extras are merged shallowly.
- */
-function withMergedExtras(data: never, existingExtras: unknown): never {
-  const record = data as { extras?: unknown };
-  if (!existingExtras || typeof existingExtras !== 'object' || record.extras === undefined) return data;
-  return { ...record, extras: { ...(existingExtras as object), ...((record.extras as object) ?? {}) } } as never;
+/** Stores one raw item and its mapped records (a batch of one). */
+export async function storeItem(prisma: PrismaClient, owner: Owner, item: RawItem, map: PayloadMapper, options: StoreOptions = {}): Promise<StoreCounts> {
+  return storeItems(prisma, owner, [item], map, options);
 }
 
 /**
- * Heart-rate samples of one payload in one statement with seven array parameters, existing
- * (userId, provider, time) left alone. Same effect as heartRateSample.createMany({ skipDuplicates })
- * but about 10x faster: Prisma builds and binds createMany row by row (a day of Oura heart rate is
- * 2,000+ parameters), which made heart rate most of the ingest time (bench/README.md).
+ * Stores a fetched batch: each raw payload, then the records mapped from it, each upserted on
+ * (provider, userId, providerRecordId). Same rows and counts as storing the items one by one, in
+ * a fixed number of statements per batch:
+ *   read the stored payloads; read the stored rows of the record kinds (and overlapping workouts);
+ *   commit 1: upsert the changed payloads (normalizedAt null);
+ *   commit 2: the records, heart-rate samples, workout links and normalizedAt, in one transaction.
+ * A crash before commit 2 leaves normalizedAt null, so the next sync maps those payloads again.
+ * No interactive transaction: on PGlite the job queue shares the one connection, so only a
+ * non-interactive one (no application code between its statements) is safe.
  */
-async function insertHeartRateSamples(tx: Tx, owner: Owner, samples: HeartRateSampleRecord[]): Promise<number> {
-  return tx.$executeRawUnsafe(
-    `INSERT INTO "HeartRateSample" ("userId", "provider", "time", "utcOffsetMinutes", "bpm", "context", "sourceDevice")
-     SELECT $1, CAST($2 AS "Provider"), s.t, s.o, s.b, s.c, s.d
-     FROM unnest($3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::text[]) AS s(t, o, b, c, d)
-     ON CONFLICT DO NOTHING`,
-    owner.userId,
-    owner.provider,
-    samples.map((s) => s.time.toISOString()),
-    samples.map((s) => s.utcOffsetMinutes),
-    samples.map((s) => s.bpm),
-    samples.map((s) => s.context),
-    samples.map((s) => s.sourceDevice),
-  );
-}
-
-/** Upserts one normalized record; returns whether it was created or updated. */
-async function upsertRecord(tx: Tx, owner: Owner, rawPayloadId: string, item: NormalizedRecord, options: StoreOptions): Promise<'created' | 'updated' | 'none'> {
-  if (item.kind === 'heartRate') {
-    if (item.samples.length === 0) return 'none';
-    const count = await insertHeartRateSamples(tx, owner, item.samples);
-    return count > 0 ? 'created' : 'none';
-  }
-  const key = { provider: owner.provider, userId: owner.userId, providerRecordId: item.record.providerRecordId };
-  const where = { provider_userId_providerRecordId: key };
-  const data = { ...item.record, ...owner, rawPayloadId } as never;
-  switch (item.kind) {
-    case 'workout': {
-      const existing = await tx.workout.findUnique({ where, select: { id: true } });
-      const workout = await tx.workout.upsert({ where, create: data, update: data });
-      await linkWorkoutDuplicates(tx, workout, options.workoutPriority ?? DEFAULT_WORKOUT_PRIORITY);
-      return existing ? 'updated' : 'created';
-    }
-    case 'sleep': {
-      const existing = await tx.sleepSession.findUnique({ where, select: { id: true } });
-      await tx.sleepSession.upsert({ where, create: data, update: data });
-      return existing ? 'updated' : 'created';
-    }
-    case 'recovery':
-    case 'recoveryPart': {
-      const existing = await tx.recovery.findUnique({ where, select: { id: true, extras: true } });
-      const merged = withMergedExtras(data, item.kind === 'recoveryPart' ? existing?.extras : undefined);
-      await tx.recovery.upsert({ where, create: merged, update: merged });
-      return existing ? 'updated' : 'created';
-    }
-    case 'dailyActivity':
-    case 'dailyActivityPart': {
-      const existing = await tx.dailyActivity.findUnique({ where, select: { id: true, extras: true } });
-      const merged = withMergedExtras(data, item.kind === 'dailyActivityPart' ? existing?.extras : undefined);
-      await tx.dailyActivity.upsert({ where, create: merged, update: merged });
-      return existing ? 'updated' : 'created';
-    }
-    case 'vo2Max': {
-      const existing = await tx.vo2MaxEstimate.findUnique({ where, select: { id: true } });
-      await tx.vo2MaxEstimate.upsert({ where, create: data, update: data });
-      return existing ? 'updated' : 'created';
-    }
-  }
-}
-
-/**
- * Stores one raw item and its mapped records in one transaction: either both land or neither.
- * `force` re-maps even an unchanged payload (replay after a mapper fix).
- */
-export async function storeItem(
-  prisma: PrismaClient,
-  owner: Owner,
-  item: RawItem,
-  map: (payload: unknown) => MapOutcome,
-  options: StoreOptions = {},
-): Promise<StoreCounts> {
+export async function storeItems(prisma: PrismaClient, owner: Owner, items: readonly RawItem[], map: PayloadMapper, options: StoreOptions = {}): Promise<StoreCounts> {
   const counts = emptyCounts();
-  counts.fetched = 1;
-  const rawKey = { provider: owner.provider, userId: owner.userId, dataType: item.dataType, providerRecordId: item.providerRecordId };
-  const existing = await prisma.rawPayload.findUnique({ where: { provider_userId_dataType_providerRecordId: rawKey } });
-  if (existing?.normalizedAt && !options.force && isDeepStrictEqual(existing.payload, item.payload)) {
-    counts.unchanged = 1;
-    return counts;
-  }
-  const outcome = safeMap(map, item.payload);
-  if (!outcome.ok) {
-    counts.skipped = 1;
-    counts.skippedReasons.push({ dataType: item.dataType, providerRecordId: item.providerRecordId, reason: outcome.reason });
-  } else {
-    for (const issue of outcome.nulledFields) {
-      counts.skippedReasons.push({ dataType: item.dataType, providerRecordId: item.providerRecordId, reason: `${issue.field} nulled: ${issue.reason}` });
-    }
-  }
-  // No interactive transaction (PGlite shares one connection with the job queue). Crash safety
-  // comes from order instead: payload, then records, then normalizedAt. A crash before the last
-  // step leaves normalizedAt null, so the next sync maps the payload again (upserts are idempotent).
-  const raw = await prisma.rawPayload.upsert({
-    where: { provider_userId_dataType_providerRecordId: rawKey },
-    create: { ...rawKey, payload: item.payload as Prisma.InputJsonValue },
-    update: { payload: item.payload as Prisma.InputJsonValue, fetchedAt: new Date(), normalizedAt: null },
-    // Only the id is used: returning the row would send the payload back and parse it again.
-    select: { id: true },
-  });
-  if (outcome.ok) {
-    let created = 0;
-    for (const record of outcome.records) {
-      if ((await upsertRecord(prisma, owner, raw.id, record, options)) === 'created') created++;
-    }
-    // A payload counts once: created if it brought a new record, otherwise updated.
-    if (created > 0 && !existing) counts.created = 1;
-    else counts.updated = 1;
-  }
-  await prisma.rawPayload.update({ where: { id: raw.id }, data: { normalizedAt: new Date() }, select: { id: true } });
+  for (const chunk of withDistinctKeys(items)) addCounts(counts, await storeChunk(prisma, owner, chunk, map, options));
   return counts;
 }
 
-function safeMap(map: (payload: unknown) => MapOutcome, payload: unknown): MapOutcome {
+const rawKeyOf = (item: { dataType: string; providerRecordId: string }) => `${item.dataType}\u0000${item.providerRecordId}`;
+
+/** Splits the batch where a payload key repeats: one statement cannot upsert a row twice. */
+function withDistinctKeys(items: readonly RawItem[]): RawItem[][] {
+  const chunks: RawItem[][] = [];
+  let current: RawItem[] = [];
+  let keys = new Set<string>();
+  for (const item of items) {
+    const key = rawKeyOf(item);
+    if (keys.has(key)) {
+      chunks.push(current);
+      current = [];
+      keys = new Set();
+    }
+    keys.add(key);
+    current.push(item);
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+interface ChangedPayload {
+  index: number;
+  item: RawItem;
+  existed: boolean;
+  outcome: MapOutcome;
+}
+
+async function storeChunk(prisma: PrismaClient, owner: Owner, items: RawItem[], map: PayloadMapper, options: StoreOptions): Promise<StoreCounts> {
+  const counts = emptyCounts();
+  const stored = await prisma.rawPayload.findMany({
+    where: {
+      provider: owner.provider,
+      userId: owner.userId,
+      dataType: { in: [...new Set(items.map((i) => i.dataType))] },
+      providerRecordId: { in: [...new Set(items.map((i) => i.providerRecordId))] },
+    },
+    select: { dataType: true, providerRecordId: true, payload: true, normalizedAt: true },
+  });
+  const storedByKey = new Map(stored.map((s) => [rawKeyOf(s), s]));
+
+  const changed: ChangedPayload[] = [];
+  items.forEach((item, index) => {
+    counts.fetched++;
+    const existing = storedByKey.get(rawKeyOf(item));
+    if (existing?.normalizedAt && !options.force && isDeepStrictEqual(existing.payload, item.payload)) {
+      counts.unchanged++;
+      return;
+    }
+    const outcome = safeMap(map, item);
+    if (!outcome.ok) {
+      counts.skipped++;
+      counts.skippedReasons.push({ dataType: item.dataType, providerRecordId: item.providerRecordId, reason: outcome.reason });
+    } else {
+      for (const issue of outcome.nulledFields) {
+        counts.skippedReasons.push({ dataType: item.dataType, providerRecordId: item.providerRecordId, reason: `${issue.field} nulled: ${issue.reason}` });
+      }
+    }
+    changed.push({ index, item, existed: existing !== undefined, outcome });
+  });
+  if (changed.length === 0) return counts;
+
+  const mapped = changed.flatMap((c) => (c.outcome.ok ? [{ index: c.index, records: c.outcome.records }] : []));
+  const plan = planRecordWrites(mapped, await readExistingRecords(prisma, owner, mapped));
+  const candidates = await readWorkoutCandidates(prisma, owner, plan.workouts);
+
+  // Commit 1: the raw payloads. A payload with nothing to write is normalized in the same step.
+  const hasWrites = new Set<number>(plan.samples.map((s) => s.payloadIndex));
+  for (const rows of plan.rows.values()) for (const row of rows.values()) hasWrites.add(row.payloadIndex);
+  const upserted = await upsertRawPayloads(
+    prisma,
+    owner,
+    changed
+      .map((c) => ({ dataType: c.item.dataType, providerRecordId: c.item.providerRecordId, payload: c.item.payload, done: !hasWrites.has(c.index) }))
+      .sort((a, b) => (rawKeyOf(a) < rawKeyOf(b) ? -1 : rawKeyOf(a) > rawKeyOf(b) ? 1 : 0)),
+  );
+  const idByKey = new Map(upserted.map((r) => [rawKeyOf(r), r.id]));
+  const payloadId = (index: number) => idByKey.get(rawKeyOf(items[index]))!;
+
+  // Commit 2: the records, their links and normalizedAt.
+  let samplesCreated = new Set<number>();
+  if (hasWrites.size > 0) {
+    const types = await columnTypes(prisma);
+    const statements: Prisma.PrismaPromise<unknown>[] = [];
+    for (const [table, rows] of plan.rows) statements.push(...upsertRows(prisma, types, owner, table, rows.values(), payloadId));
+    const samplesAt = plan.samples.length > 0 ? statements.push(insertHeartRateSamples(prisma, owner, plan.samples)) - 1 : -1;
+    const priority = options.workoutPriority ?? DEFAULT_WORKOUT_PRIORITY;
+    for (const workout of plan.workouts) {
+      statements.push(...linkStatements(prisma, owner, workout.providerRecordId, workoutLinks({ provider: owner.provider, ...workout }, candidates, priority)));
+    }
+    statements.push(markNormalized(prisma, changed.filter((c) => hasWrites.has(c.index)).map((c) => payloadId(c.index))));
+    const results = await prisma.$transaction(statements);
+    if (samplesAt >= 0) samplesCreated = new Set((results[samplesAt] as { p: number }[]).map((r) => Number(r.p)));
+  }
+
+  for (const c of changed) {
+    if (!c.outcome.ok) continue;
+    // A payload counts once: created if it brought a new record, otherwise updated.
+    if ((plan.created.has(c.index) || samplesCreated.has(c.index)) && !c.existed) counts.created++;
+    else counts.updated++;
+  }
+  return counts;
+}
+
+/** Per record table the batch writes: the stored rows' providerRecordIds (and extras, which parts merge into). */
+async function readExistingRecords(prisma: PrismaClient, owner: Owner, mapped: { records: NormalizedRecord[] }[]): Promise<ExistingRecords> {
+  const keys = new Map<RecordTable, Set<string>>();
+  for (const { records } of mapped) {
+    for (const record of records) {
+      if (record.kind === 'heartRate') continue;
+      const table = TABLE_OF_KIND[record.kind];
+      const set = keys.get(table) ?? new Set<string>();
+      set.add(record.record.providerRecordId);
+      keys.set(table, set);
+    }
+  }
+  const existing: ExistingRecords = new Map();
+  for (const [table, ids] of keys) {
+    const where = { provider: owner.provider, userId: owner.userId, providerRecordId: { in: [...ids] } };
+    const rows: { providerRecordId: string; extras?: unknown }[] =
+      table === 'Workout' ? await prisma.workout.findMany({ where, select: { providerRecordId: true } })
+      : table === 'SleepSession' ? await prisma.sleepSession.findMany({ where, select: { providerRecordId: true } })
+      : table === 'Recovery' ? await prisma.recovery.findMany({ where, select: { providerRecordId: true, extras: true } })
+      : table === 'DailyActivity' ? await prisma.dailyActivity.findMany({ where, select: { providerRecordId: true, extras: true } })
+      : await prisma.vo2MaxEstimate.findMany({ where, select: { providerRecordId: true } });
+    existing.set(table, new Map(rows.map((r) => [r.providerRecordId, r.extras ?? null])));
+  }
+  return existing;
+}
+
+/** Other providers' workouts of the user that overlap any workout of the batch. */
+async function readWorkoutCandidates(prisma: PrismaClient, owner: Owner, workouts: Span[]): Promise<LinkCandidate[]> {
+  if (workouts.length === 0) return [];
+  const from = new Date(Math.min(...workouts.map((w) => w.startTime.getTime())));
+  const to = new Date(Math.max(...workouts.map((w) => w.endTime.getTime())));
+  return prisma.workout.findMany({
+    where: { userId: owner.userId, provider: { not: owner.provider }, startTime: { lt: to }, endTime: { gt: from } },
+    select: { id: true, provider: true, startTime: true, endTime: true },
+    orderBy: [{ startTime: 'asc' }, { id: 'asc' }],
+  });
+}
+
+function safeMap(map: PayloadMapper, item: RawItem): MapOutcome {
   try {
-    return map(payload);
+    return map(item.payload, item);
   } catch (error) {
     return { ok: false, reason: `mapper failed: ${(error as Error).message}` };
   }
