@@ -78,13 +78,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }
     const connections = new ConnectionService({ prisma, config, cipher, sync, logger });
     const services = { prisma, config, cipher, sync, connections };
+    const webhookRoutes = useWebhookRoutes({ prisma, config, cipher, sync, logger });
     const yoga = createYogaServer({
       services,
       logger,
       plugins: [
         ...(sandbox ? [useSandboxRoutes(sandbox)] : []),
         useOAuthCallback({ prisma, config, cipher, connections, logger }),
-        useWebhookRoutes({ prisma, config, cipher, sync, logger }),
+        webhookRoutes,
       ],
     });
     const startedBoss = boss;
@@ -101,6 +102,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       appliedMigrations,
       generatedApiKey: generatedKey,
       async close() {
+        // Deliveries already accepted are recorded (and answered) before the database closes.
+        await webhookRoutes.close();
         await sync.stopWorkers();
         await startedBoss.stop({ graceful: true, wait: true, timeout: 10_000 });
         await sandbox?.close();

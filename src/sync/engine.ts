@@ -6,9 +6,10 @@
  *   429            -> the window is re-queued after Retry-After
  *   5xx / network  -> retried by the queue with exponential backoff, then the run records the error
  */
+import { randomUUID } from 'node:crypto';
 import type PgBoss from 'pg-boss';
 import type { Config } from '../config.js';
-import type { PrismaClient, SyncRun } from '../generated/prisma/client.js';
+import type { Prisma, PrismaClient, SyncRun } from '../generated/prisma/client.js';
 import type { Provider, SyncKind } from '../generated/prisma/enums.js';
 import type { Logger } from '../logger.js';
 import { addDays, formatLocalDate } from '../normalize/time.js';
@@ -36,6 +37,14 @@ export interface WindowJob {
   dataType: string;
   from: string;
   to: string;
+}
+
+/** One connection's share of a webhook group commit (requestCoalescedSyncs). */
+export interface CoalescedSyncRequest {
+  connectionId: string;
+  provider: Provider;
+  window: SyncWindow;
+  dataTypes: string[];
 }
 
 export interface SyncEngineDeps {
@@ -186,6 +195,101 @@ export class SyncEngine {
       return planned;
     }
     return this.planRun(connectionId, kind, window, dataTypes, today, connection.sandbox);
+  }
+
+  /**
+   * requestSync with coalesce for a whole group of connections at once, inside the caller's
+   * transaction `tx` (webhook group commit): each request joins a covering WEBHOOK run of its
+   * connection none of whose jobs has started, or gets a new run and its jobs. At most four
+   * statements for the group, whatever its size. The caller calls notifyWorkers() after committing.
+   * Callers must not run two of these for one connection concurrently in this process (they would
+   * miss each other's runs; across replicas that only costs an extra run).
+   */
+  async requestCoalescedSyncs(tx: Prisma.TransactionClient, requests: CoalescedSyncRequest[]): Promise<Map<string, { runId: string; joined: boolean }>> {
+    const kind: SyncKind = 'WEBHOOK';
+    const today = this.today();
+    const outcome = new Map<string, { runId: string; joined: boolean }>();
+    if (!requests.length) return outcome;
+    const planned = requests.map((request) => ({
+      request,
+      dataTypes: this.adapterFor(request.provider).dataTypes.filter((d) => request.dataTypes.includes(d.name)),
+    }));
+    const pending = await this.pendingRunsCovering(tx, kind, planned.map(({ request, dataTypes }) => ({ connectionId: request.connectionId, window: request.window, dataTypes: dataTypes.map((d) => d.name) })));
+    const runs: Prisma.SyncRunCreateManyInput[] = [];
+    const jobs: PgBoss.JobInsert<WindowJob>[] = [];
+    for (const { request, dataTypes } of planned) {
+      const joined = pending.get(request.connectionId);
+      if (joined) {
+        outcome.set(request.connectionId, { runId: joined, joined: true });
+        continue;
+      }
+      const runId = randomUUID();
+      const windows = dataTypes.flatMap((dataType) => planWindows(dataType, request.window, today).map((w) => ({ dataType: dataType.name, ...w })));
+      runs.push({
+        id: runId,
+        connectionId: request.connectionId,
+        kind,
+        windowFrom: new Date(`${request.window.from}T00:00:00Z`),
+        windowTo: new Date(`${request.window.to}T00:00:00Z`),
+        dataTypes: dataTypes.map((d) => d.name),
+        windowsTotal: windows.length,
+        ...(windows.length === 0 ? { status: 'SUCCEEDED' as const, finishedAt: new Date() } : {}),
+      });
+      for (const w of windows) {
+        jobs.push({ name: WINDOW_QUEUE, data: { runId, connectionId: request.connectionId, ...w }, singletonKey: `${runId}:${w.dataType}:${w.from}` });
+      }
+      outcome.set(request.connectionId, { runId, joined: false });
+    }
+    if (runs.length) await tx.syncRun.createMany({ data: runs });
+    if (jobs.length) {
+      // The jobs commit with the runs and the caller's rows: pg-boss writes through the transaction.
+      const db = {
+        executeSql: async (text: string, values: unknown[]) => ({ rows: await tx.$queryRawUnsafe<unknown[]>(text, ...values.map((v) => v ?? null)) }),
+      };
+      await this.deps.boss.insert(jobs, { db });
+    }
+    this.deps.logger.debug('webhook syncs planned', { runs: runs.length, jobs: jobs.length, joined: requests.length - runs.length });
+    return outcome;
+  }
+
+  /**
+   * Per connection: the newest RUNNING run of this kind covering its window and data types none of
+   * whose window jobs has been picked up yet (see pendingRunCovering), in two statements for all.
+   */
+  private async pendingRunsCovering(
+    tx: Prisma.TransactionClient,
+    kind: SyncKind,
+    wanted: { connectionId: string; window: SyncWindow; dataTypes: string[] }[],
+  ): Promise<Map<string, string>> {
+    const candidates = await tx.syncRun.findMany({
+      where: { connectionId: { in: wanted.map((w) => w.connectionId) }, kind, status: 'RUNNING', windowsDone: 0, windowsTotal: { gt: 0 } },
+      select: { id: true, connectionId: true, windowFrom: true, windowTo: true, dataTypes: true, windowsTotal: true },
+      orderBy: { startedAt: 'desc' },
+    });
+    const covering = new Map<string, typeof candidates>();
+    for (const { connectionId, window, dataTypes } of wanted) {
+      const from = new Date(`${window.from}T00:00:00Z`).getTime();
+      const to = new Date(`${window.to}T00:00:00Z`).getTime();
+      const runs = candidates
+        .filter((run) => run.connectionId === connectionId && run.windowFrom.getTime() <= from && run.windowTo.getTime() >= to && dataTypes.every((d) => run.dataTypes.includes(d)))
+        .slice(0, 3);
+      if (runs.length) covering.set(connectionId, runs);
+    }
+    const result = new Map<string, string>();
+    const runIds = [...covering.values()].flat().map((run) => run.id);
+    if (!runIds.length) return result;
+    const counts = await tx.$queryRawUnsafe<{ runId: string; total: number; waiting: number }[]>(
+      `SELECT split_part(singleton_key, ':', 1) AS "runId", count(*)::int AS total, (count(*) FILTER (WHERE state = 'created'))::int AS waiting
+         FROM pgboss.job WHERE name = $1 AND split_part(singleton_key, ':', 1) = ANY($2::text[]) GROUP BY 1`,
+      WINDOW_QUEUE,
+      runIds,
+    );
+    const countOf = new Map(counts.map((c) => [c.runId, c]));
+    for (const [connectionId, runs] of covering) {
+      const run = runs.find((r) => countOf.get(r.id)?.total === r.windowsTotal && countOf.get(r.id)?.waiting === r.windowsTotal);
+      if (run) result.set(connectionId, run.id);
+    }
+    return result;
   }
 
   private async planRun(connectionId: string, kind: SyncKind, window: SyncWindow, dataTypes: ProviderAdapter['dataTypes'], today: string, sandbox: boolean): Promise<SyncRun> {

@@ -2,16 +2,16 @@ import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../../config.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { Provider } from '../../generated/prisma/enums.js';
-import { deleteByProviderRecordId } from '../../sync/store.js';
 import type { Logger } from '../../logger.js';
-import { formatLocalDate } from '../../normalize/time.js';
 import { providerBySlug } from '../../providers/registry.js';
 import type { TokenCipher } from '../../security/crypto.js';
 import type { SyncEngine } from '../../sync/engine.js';
+import { WebhookIntake, WebhookIntakeClosedError, WebhookIntakeOverloadedError, type WebhookIntakeOptions } from '../../sync/webhook-intake.js';
 
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
 const WEBHOOK_PATH = /^\/webhooks\/([a-z0-9-]+)$/;
 const SECRET_CACHE_MS = 5_000;
+const OVERLOAD_RETRY_AFTER_SECONDS = 5;
 
 export interface WebhookRouteDeps {
   prisma: PrismaClient;
@@ -19,10 +19,16 @@ export interface WebhookRouteDeps {
   cipher: TokenCipher;
   sync: SyncEngine;
   logger: Logger;
+  intake?: WebhookIntakeOptions;
 }
+
+/** The webhook route plugin; close() stops taking deliveries and records those already accepted. */
+export type WebhookRoutes = Plugin & { close(): Promise<void> };
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const retryLater = (error: string, seconds: number) =>
+  new Response(JSON.stringify({ error }), { status: 503, headers: { 'content-type': 'application/json', 'retry-after': String(seconds) } });
 
 async function readLimited(request: Request, limit: number): Promise<Buffer | null> {
   const declared = Number(request.headers.get('content-length') ?? '0');
@@ -39,10 +45,12 @@ async function readLimited(request: Request, limit: number): Promise<Buffer | nu
 }
 
 /**
- * POST /webhooks/<provider>: verify, de-duplicate, enqueue, answer. Never fetches inline: the
+ * POST /webhooks/<provider>: verify, then hand the events to the intake (group commit: claim the
+ * delivery keys, plan or join the sync runs), answer once recorded. Never fetches inline: the
  * provider gets its 200 in milliseconds and the sync jobs do the work.
  */
-export function useWebhookRoutes(deps: WebhookRouteDeps): Plugin {
+export function useWebhookRoutes(deps: WebhookRouteDeps): WebhookRoutes {
+  const intake = new WebhookIntake(deps, deps.intake);
   // The decrypted webhook secret per provider, re-read at most every SECRET_CACHE_MS (and before
   // any refusal), so a burst of deliveries costs no statement for it.
   const secrets = new Map<string, { secret: string | null; readAt: number }>();
@@ -53,6 +61,7 @@ export function useWebhookRoutes(deps: WebhookRouteDeps): Plugin {
     return entry;
   };
   return {
+    close: () => intake.close(),
     async onRequest({ request, url, endResponse }) {
       const match = WEBHOOK_PATH.exec(url.pathname);
       if (!match || (request.method !== 'POST' && request.method !== 'GET')) return;
@@ -78,68 +87,17 @@ export function useWebhookRoutes(deps: WebhookRouteDeps): Plugin {
       }
       if (verdict.kind === 'ping') return endResponse(json(200, { ok: true }));
       if (verdict.ignored.length) deps.logger.info('webhook events ignored', { provider: adapter.id, events: verdict.ignored });
-      // One delivery may name several data types (Polar EXERCISE: exercise + cardio load): they
-      // become one sync run per connection.
-      const today = formatLocalDate(new Date());
-      const yesterday = formatLocalDate(new Date(Date.now() - 86_400_000));
-      const requests = new Map<string, { dataTypes: Set<string>; from: string; to: string }>();
-      // All keys of one delivery in one statement: concurrent copies of a delivery cannot split
-      // its events between them (each key is claimed by exactly one request, all by the same one).
-      const claimed = verdict.events.length
-        ? await deps.prisma.webhookDelivery.createManyAndReturn({
-            data: verdict.events.map((event) => ({ provider: adapter.id, deliveryKey: event.deliveryKey })),
-            skipDuplicates: true,
-            select: { deliveryKey: true },
-          })
-        : [];
-      const claimedKeys = new Set(claimed.map((row) => row.deliveryKey));
-      const claimedEvents = verdict.events.filter((event) => claimedKeys.has(event.deliveryKey)); // the rest: re-deliveries of something already queued
-      // The connections of all claimed events in one statement.
-      const providerUserIds = [...new Set(claimedEvents.map((event) => event.providerUserId))];
-      const connections = providerUserIds.length
-        ? await deps.prisma.connection.findMany({
-            // Deliveries come from the real provider: sandbox connections never match one.
-            where: { provider: adapter.id, providerUserId: { in: providerUserIds }, status: 'ACTIVE', sandbox: false },
-            select: { id: true, userId: true, providerUserId: true, provider: true, sandbox: true, lastSyncedAt: true },
-            orderBy: { createdAt: 'asc' },
-          })
-        : [];
-      const connectionByProviderUser = new Map<string, (typeof connections)[number]>();
-      for (const connection of connections) {
-        if (connection.providerUserId !== null && !connectionByProviderUser.has(connection.providerUserId)) connectionByProviderUser.set(connection.providerUserId, connection);
+      if (!verdict.events.length) return endResponse(json(200, { ok: true, queued: 0 }));
+      // 200 only once the delivery is durably recorded and queued (the intake commits it with
+      // the deliveries that arrived meanwhile); 503 asks the provider to retry.
+      let queued: number;
+      try {
+        ({ queued } = await intake.submit(adapter.id, verdict.events));
+      } catch (error) {
+        if (error instanceof WebhookIntakeOverloadedError) return endResponse(retryLater('overloaded; retry later', OVERLOAD_RETRY_AFTER_SECONDS));
+        if (error instanceof WebhookIntakeClosedError) return endResponse(retryLater('shutting down; retry later', 1));
+        return endResponse(retryLater('could not record the delivery; retry later', 1));
       }
-      const connectionById = new Map(connections.map((connection) => [connection.id, connection]));
-      for (const event of claimedEvents) {
-        const connection = connectionByProviderUser.get(event.providerUserId);
-        if (!connection) {
-          deps.logger.info('webhook for an unknown or inactive connection ignored', { provider: adapter.id });
-          continue;
-        }
-        if (event.action === 'delete') {
-          // Deletions are cheap and must not wait behind a queue: remove the record now.
-          if (event.providerRecordId) {
-            const removed = await deleteByProviderRecordId(deps.prisma, { userId: connection.userId, provider: adapter.id }, event.providerRecordId);
-            deps.logger.info('record deleted at the provider removed', { provider: adapter.id, dataType: event.dataType, removed });
-          }
-          continue;
-        }
-        const day = event.date ?? today;
-        const request = requests.get(connection.id) ?? { dataTypes: new Set<string>(), from: yesterday, to: today };
-        request.dataTypes.add(event.dataType);
-        if (day < request.from) request.from = day;
-        if (day > request.to) request.to = day;
-        requests.set(connection.id, request);
-      }
-      for (const [connectionId, request] of requests) {
-        await deps.sync.requestSync(connectionId, 'WEBHOOK', {
-          window: { from: request.from, to: request.to },
-          dataTypes: [...request.dataTypes],
-          connection: connectionById.get(connectionId),
-          // A run of this connection none of whose jobs has started yet fetches this delivery's data too.
-          coalesce: true,
-        });
-      }
-      const queued = requests.size;
       return endResponse(json(200, { ok: true, queued }));
     },
   };

@@ -1,0 +1,199 @@
+/**
+ * Group commit of webhook deliveries. Each verified delivery is handed to the intake, which records
+ * whatever arrived meanwhile in ONE transaction — one multi-row claim of the delivery keys, the
+ * coalesced sync runs and their jobs — and only then answers every delivery of the group. So a 200
+ * still means "durably recorded and queued", at a handful of statements per group instead of per
+ * delivery. One group is recorded at a time; the next one starts as soon as it is committed, so
+ * groups grow with the load and the ack latency stays about one or two commits.
+ */
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Provider } from '../generated/prisma/enums.js';
+import type { Logger } from '../logger.js';
+import { formatLocalDate } from '../normalize/time.js';
+import type { WebhookEvent } from '../providers/types.js';
+import type { CoalescedSyncRequest, SyncEngine } from './engine.js';
+import { isConnectionLoss } from './queue.js';
+import { deleteByProviderRecordId } from './store.js';
+
+/** The intake holds more deliveries than it may: answer 503 with Retry-After. */
+export class WebhookIntakeOverloadedError extends Error {
+  constructor() {
+    super('webhook intake overloaded');
+  }
+}
+
+/** The intake is shutting down and takes nothing new. */
+export class WebhookIntakeClosedError extends Error {
+  constructor() {
+    super('webhook intake closed');
+  }
+}
+
+export interface WebhookIntakeDeps {
+  prisma: PrismaClient;
+  sync: SyncEngine;
+  logger: Logger;
+}
+
+export interface WebhookIntakeOptions {
+  /** Deliveries waiting for a group beyond this are refused (503) instead of queued in memory. */
+  maxWaiting?: number;
+  /** Deliveries recorded in one transaction at most. */
+  maxGroup?: number;
+}
+
+interface Waiting {
+  provider: Provider;
+  events: WebhookEvent[];
+  resolve(outcome: { queued: number }): void;
+  reject(error: unknown): void;
+}
+
+const keyOf = (provider: Provider, deliveryKey: string) => `${provider}\u0000${deliveryKey}`;
+
+export class WebhookIntake {
+  private waiting: Waiting[] = [];
+  private draining: Promise<void> | null = null;
+  private closed = false;
+  private readonly maxWaiting: number;
+  private readonly maxGroup: number;
+
+  constructor(
+    private readonly deps: WebhookIntakeDeps,
+    options: WebhookIntakeOptions = {},
+  ) {
+    this.maxWaiting = options.maxWaiting ?? 5_000;
+    this.maxGroup = options.maxGroup ?? 500;
+  }
+
+  /**
+   * Resolves once the delivery's keys, and the runs and jobs that will fetch what it announced (or
+   * the not-yet-started runs it joined), are committed; `queued` counts the connections it asked a
+   * sync for (0 for a re-delivery). Rejects when its group could not be recorded: nothing of the
+   * delivery was kept then, and a retry is processed as if new.
+   */
+  submit(provider: Provider, events: WebhookEvent[]): Promise<{ queued: number }> {
+    if (this.closed) return Promise.reject(new WebhookIntakeClosedError());
+    if (this.waiting.length >= this.maxWaiting) return Promise.reject(new WebhookIntakeOverloadedError());
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ provider, events, resolve, reject });
+      this.draining ??= this.drain();
+    });
+  }
+
+  /** Refuses new deliveries and returns once every accepted one was recorded (or refused). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    // Deliveries whose bodies arrive in this same turn of the event loop join the first group.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.waiting.length) await this.commitGroup(this.waiting.splice(0, this.maxGroup));
+    this.draining = null;
+  }
+
+  private async commitGroup(group: Waiting[]): Promise<void> {
+    try {
+      const queued = await this.record(group);
+      group.forEach((delivery, i) => delivery.resolve({ queued: queued[i] }));
+    } catch (error) {
+      // One bad delivery must not fail the others of its group forever: record the halves apart,
+      // down to the culprit. A lost database fails them all at once instead.
+      if (group.length > 1 && !isConnectionLoss(error)) {
+        const half = Math.ceil(group.length / 2);
+        await this.commitGroup(group.slice(0, half));
+        await this.commitGroup(group.slice(half));
+        return;
+      }
+      this.deps.logger.warn('webhook deliveries could not be recorded; answered 503 for the provider to retry', { deliveries: group.length, error: (error as Error).message });
+      for (const delivery of group) delivery.reject(error);
+    }
+  }
+
+  /** Records a group; per delivery, the number of connections it asked a sync for. */
+  private async record(group: Waiting[]): Promise<number[]> {
+    const { prisma, sync, logger } = this.deps;
+    // Each key once, owned by the first delivery of the group naming it (concurrent copies).
+    const owned = new Map<string, { index: number; provider: Provider; event: WebhookEvent }>();
+    group.forEach(({ provider, events }, index) => {
+      for (const event of events) if (!owned.has(keyOf(provider, event.deliveryKey))) owned.set(keyOf(provider, event.deliveryKey), { index, provider, event });
+    });
+    const entries = [...owned.values()];
+    const connectionOf = await this.activeConnections(entries);
+    const connectionFor = (provider: Provider, providerUserId: string) => connectionOf.get(keyOf(provider, providerUserId));
+
+    // Deletions are cheap and must not wait behind a queue: done now, before the claim. Deleting is
+    // idempotent, so if the claim then fails the provider's retry deletes again, harmlessly.
+    const deletions = entries.filter(({ provider, event }) => event.action === 'delete' && event.providerRecordId && connectionFor(provider, event.providerUserId));
+    if (deletions.length) {
+      const done = await prisma.webhookDelivery.findMany({
+        where: { OR: deletions.map(({ provider, event }) => ({ provider, deliveryKey: event.deliveryKey })) },
+        select: { provider: true, deliveryKey: true },
+      });
+      const recorded = new Set(done.map((row) => keyOf(row.provider, row.deliveryKey)));
+      for (const { provider, event } of deletions) {
+        if (recorded.has(keyOf(provider, event.deliveryKey))) continue;
+        const connection = connectionFor(provider, event.providerUserId)!;
+        const removed = await deleteByProviderRecordId(prisma, { userId: connection.userId, provider }, event.providerRecordId!);
+        logger.info('record deleted at the provider removed', { provider, dataType: event.dataType, removed });
+      }
+    }
+
+    const today = formatLocalDate(new Date());
+    const yesterday = formatLocalDate(new Date(Date.now() - 86_400_000));
+    const queued = group.map(() => new Set<string>());
+    await prisma.$transaction(
+      async (tx) => {
+        // Keys in one order, so concurrent groups (other replicas) cannot deadlock on them.
+        const keys = entries.map(({ provider, event }) => ({ provider, deliveryKey: event.deliveryKey })).sort((a, b) => keyOf(a.provider, a.deliveryKey).localeCompare(keyOf(b.provider, b.deliveryKey)));
+        const claimed = await tx.webhookDelivery.createManyAndReturn({ data: keys, skipDuplicates: true, select: { provider: true, deliveryKey: true } });
+        const requests = new Map<string, CoalescedSyncRequest>();
+        for (const row of claimed) {
+          const { index, provider, event } = owned.get(keyOf(row.provider, row.deliveryKey))!;
+          const connection = connectionFor(provider, event.providerUserId);
+          if (!connection) {
+            logger.info('webhook for an unknown or inactive connection ignored', { provider });
+            continue;
+          }
+          if (event.action === 'delete') continue;
+          const day = event.date ?? today;
+          const request = requests.get(connection.id) ?? { connectionId: connection.id, provider, window: { from: yesterday, to: today }, dataTypes: [] };
+          if (!request.dataTypes.includes(event.dataType)) request.dataTypes.push(event.dataType);
+          if (day < request.window.from) request.window.from = day;
+          if (day > request.window.to) request.window.to = day;
+          requests.set(connection.id, request);
+          queued[index].add(connection.id);
+        }
+        await sync.requestCoalescedSyncs(tx, [...requests.values()]);
+      },
+      { maxWait: 10_000, timeout: 30_000 },
+    );
+    sync.notifyWorkers();
+    return queued.map((connections) => connections.size);
+  }
+
+  /** The oldest ACTIVE, non-sandbox connection per (provider, provider user) named in the group. */
+  private async activeConnections(entries: { provider: Provider; event: WebhookEvent }[]) {
+    const usersByProvider = new Map<Provider, Set<string>>();
+    for (const { provider, event } of entries) {
+      const users = usersByProvider.get(provider) ?? new Set<string>();
+      users.add(event.providerUserId);
+      usersByProvider.set(provider, users);
+    }
+    const byUser = new Map<string, { id: string; userId: string }>();
+    if (!usersByProvider.size) return byUser;
+    const connections = await this.deps.prisma.connection.findMany({
+      // Deliveries come from the real provider: sandbox connections never match one.
+      where: { status: 'ACTIVE', sandbox: false, OR: [...usersByProvider].map(([provider, users]) => ({ provider, providerUserId: { in: [...users] } })) },
+      select: { id: true, userId: true, provider: true, providerUserId: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    for (const connection of connections) {
+      const key = keyOf(connection.provider, connection.providerUserId ?? '');
+      if (connection.providerUserId !== null && !byUser.has(key)) byUser.set(key, connection);
+    }
+    return byUser;
+  }
+}
