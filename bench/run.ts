@@ -544,7 +544,7 @@ async function benchDatabase(kind: 'pglite' | 'postgresql', runId: string) {
   const children: ChildProcess[] = [];
   let webhookFake: PolarFake | null = null;
   try {
-    // 1. Data: generate, then load through storeItem (normalize + upsert), timed.
+    // 1. Data: generate, then load through storeItems (normalize + upsert), timed.
     const db = await target.open();
     await migrate(db);
     await ensureInitialApiKey(db.prisma, API_KEY);
@@ -741,9 +741,9 @@ function markdown(report: Any): string {
   }
   row('SQL statements per days request (users x days)', (r) => r.statements.map((s: Any) => `${s.users}x${s.days}: ${s.statements}`).join(', '), 'the same for all');
   row('ingest: payloads, rows (raw + records + HR samples)', (r) => `${r.ingest.payloads}, ${Object.values(r.ingest.rows as Record<string, number>).reduce((a, b) => a + b, 0)}`);
-  row('ingest: storeItem rows/s (records/s without HR, payloads/s)', (r) => `${r.ingest.rowsPerSecond} (${r.ingest.recordsPerSecond}, ${r.ingest.payloadsPerSecond})`);
+  row('ingest: storeItems rows/s (records/s without HR, payloads/s)', (r) => `${r.ingest.rowsPerSecond} (${r.ingest.recordsPerSecond}, ${r.ingest.payloadsPerSecond})`);
   row('ingest: bulk multi-row INSERT rows/s', (r) => `${r.ingest.floor.rowsPerSecond}`);
-  row('ingest: ratio (storeItem / bulk)', (r) => `**${r.ingest.ratio}**`, '≥ 0.5');
+  row('ingest: ratio (storeItems / bulk)', (r) => `**${r.ingest.ratio}**`, '≥ 0.5');
   row(`backfill of one user (${report.options.backfillDays} days, Polar + Oura fakes)`, (r) =>
     `${r.backfill.seconds} s, ${r.backfill.runs.map((x: Any) => x.status).join('/')}, ${Object.values(r.backfill.rows as Record<string, number>).reduce((a, b) => a + b, 0)} rows`);
   row('webhooks: deliveries at rate (achieved/s)', (r) => `${r.webhooks.deliveries} at ${r.webhooks.targetRate}/s (${r.webhooks.achievedRate})`);
