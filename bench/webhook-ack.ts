@@ -5,7 +5,8 @@
  * 1. Closed loop (workers off, createApp + yoga.fetch, no HTTP): Prisma statements for one
  *    sequential ack, acks/s sequential and at concurrency 16, over N deliveries each.
  * 2. Open loop over real HTTP against the gateway in its own process (src/main.ts, workers on),
- *    syncing from a Polar fake in this process: RATE deliveries/s for SECONDS s; ack latency p50/p99/max measured from
+ *    syncing from a Polar fake in this process. After a warm-up (phase 1's syncs done, one second at
+ *    RATE/5 and its syncs done): RATE deliveries/s for SECONDS s; ack latency p50/p99/max measured from
  *    each delivery's scheduled send time (sender lag counts against us). Then, nothing lost: every
  *    delivery has a WebhookDelivery row, and every user's heart rate was fetched from the fake
  *    after that user's last delivery was sent (so whatever a delivery announced was fetched).
@@ -162,40 +163,59 @@ for (const deadline = Date.now() + 120_000; ; ) {
   if (Date.now() > deadline) throw new Error(`server did not answer; see ${serverLog}`);
   await new Promise((resolve) => setTimeout(resolve, 50));
 }
+const lastSendOf = new Map<number, number>(polarIds.map((id) => [id, performance.now()]));
+// Every user's heart rate fetched after its last delivery was sent: whatever was announced was
+// fetched (the server keeps the database to itself on PGlite: the fake's log tells).
+const uncovered = () => polarIds.filter((id) => !heartRateFetches.some((f) => userOfToken.get(f.authorization) === id && f.at > lastSendOf.get(id)!));
+const waitUntilCovered = async () => {
+  const waitStarted = performance.now();
+  while (uncovered().length && performance.now() - waitStarted < WAIT_SECONDS * 1000) await new Promise((resolve) => setTimeout(resolve, 250));
+  return (performance.now() - waitStarted) / 1000;
+};
+
+/** Sends `count` deliveries at `rate`/s, open loop; latency of each from its scheduled send time. */
+async function openLoop(rate: number, count: number) {
+  const deliveries = Array.from({ length: count }, nextDelivery);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const latencies: number[] = new Array(count).fill(Infinity);
+  const statuses: number[] = new Array(count).fill(0);
+  const interval = 1000 / rate;
+  const started = performance.now();
+  await new Promise<void>((resolve) => {
+    let done = 0;
+    let sent = 0;
+    const finish = (i: number, status: number) => {
+      latencies[i] = performance.now() - (started + i * interval);
+      statuses[i] = status;
+      if (++done === count) resolve();
+    };
+    const send = (i: number) => {
+      const { polarUserId, body, signature } = deliveries[i];
+      lastSendOf.set(polarUserId, performance.now());
+      const req = http.request({ agent, host: '127.0.0.1', port, path: '/webhooks/polar', method: 'POST', headers: { ...headersFor(signature), 'content-length': Buffer.byteLength(body) } }, (res) => {
+        res.resume();
+        res.on('end', () => finish(i, res.statusCode ?? 0));
+      });
+      req.on('error', () => finish(i, 0));
+      req.end(body);
+    };
+    const timer = setInterval(() => {
+      const due = Math.min(count, Math.floor((performance.now() - started) / interval) + 1);
+      while (sent < due) send(sent++);
+      if (sent >= count) clearInterval(timer);
+    }, 1);
+  });
+  agent.destroy();
+  return { latencies, statuses, elapsed: (performance.now() - started) / 1000 };
+}
+
+// Warm-up, as a server that has been running: phase 1's queued syncs done, then one second at a
+// fifth of the rate (new connections, JIT), and its syncs done.
+await waitUntilCovered();
+await openLoop(RATE / 5, RATE / 5);
+await waitUntilCovered();
 const total = Math.round(RATE * SECONDS);
-const deliveries = Array.from({ length: total }, nextDelivery);
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-const latencies: number[] = new Array(total).fill(Infinity);
-const statuses: number[] = new Array(total).fill(0);
-const lastSendOf = new Map<number, number>();
-const interval = 1000 / RATE;
-const started = performance.now();
-await new Promise<void>((resolve) => {
-  let done = 0;
-  let sent = 0;
-  const finish = (i: number, status: number) => {
-    latencies[i] = performance.now() - (started + i * interval);
-    statuses[i] = status;
-    if (++done === total) resolve();
-  };
-  const send = (i: number) => {
-    const { polarUserId, body, signature } = deliveries[i];
-    lastSendOf.set(polarUserId, performance.now());
-    const req = http.request({ agent, host: '127.0.0.1', port, path: '/webhooks/polar', method: 'POST', headers: { ...headersFor(signature), 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => finish(i, res.statusCode ?? 0));
-    });
-    req.on('error', () => finish(i, 0));
-    req.end(body);
-  };
-  const timer = setInterval(() => {
-    const due = Math.min(total, Math.floor((performance.now() - started) / interval) + 1);
-    while (sent < due) send(sent++);
-    if (sent >= total) clearInterval(timer);
-  }, 1);
-});
-const elapsed = (performance.now() - started) / 1000;
-agent.destroy();
+const { latencies, statuses, elapsed } = await openLoop(RATE, total);
 const sorted = [...latencies].sort((a, b) => a - b);
 const pct = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] * 10) / 10;
 // TRACE=1: p50 and max per half second of sending (a slow start shows here).
@@ -208,12 +228,7 @@ if (process.env.TRACE) {
 const byStatus: Record<number, number> = {};
 for (const s of statuses) byStatus[s] = (byStatus[s] ?? 0) + 1;
 
-// Processed: every user's heart rate fetched after its last delivery was sent (the server keeps
-// the database to itself on PGlite: the fake's log tells), then every run finished.
-const uncovered = () => polarIds.filter((id) => !heartRateFetches.some((f) => userOfToken.get(f.authorization) === id && f.at > lastSendOf.get(id)!));
-const waitStarted = performance.now();
-while (uncovered().length && performance.now() - waitStarted < WAIT_SECONDS * 1000) await new Promise((resolve) => setTimeout(resolve, 250));
-const drainSeconds = (performance.now() - waitStarted) / 1000;
+const drainSeconds = await waitUntilCovered();
 await new Promise((resolve) => setTimeout(resolve, 2000));
 child.kill('SIGTERM');
 await childExited;

@@ -253,40 +253,41 @@ export class SyncEngine {
   }
 
   /**
-   * Per connection: the newest RUNNING run of this kind covering its window and data types none of
-   * whose window jobs has been picked up yet (see pendingRunCovering), in two statements for all.
+   * Per connection: the newest RUNNING run of this kind covering its window and data types each of
+   * whose windows still has a job no worker has picked up (every fetch of it starts after now; see
+   * pendingRunCovering), in one statement for all connections.
    */
   private async pendingRunsCovering(
     tx: Prisma.TransactionClient,
     kind: SyncKind,
     wanted: { connectionId: string; window: SyncWindow; dataTypes: string[] }[],
   ): Promise<Map<string, string>> {
-    const candidates = await tx.syncRun.findMany({
-      where: { connectionId: { in: wanted.map((w) => w.connectionId) }, kind, status: 'RUNNING', windowsDone: 0, windowsTotal: { gt: 0 } },
-      select: { id: true, connectionId: true, windowFrom: true, windowTo: true, dataTypes: true, windowsTotal: true },
-      orderBy: { startedAt: 'desc' },
-    });
-    const covering = new Map<string, typeof candidates>();
+    // `state < 'active'` lets pg-boss's partial index on waiting jobs find them.
+    const candidates = await tx.$queryRaw<{ id: string; connectionId: string; windowFrom: Date; windowTo: Date; dataTypes: string[]; windowsTotal: number; waiting: number }[]>`
+      WITH runs AS (
+        SELECT "id", "connectionId", "windowFrom", "windowTo", "dataTypes", "windowsTotal", "startedAt" FROM "SyncRun"
+        WHERE "connectionId" = ANY(${wanted.map((w) => w.connectionId)}::text[]) AND "kind" = ${kind}::"SyncKind"
+          AND "status" = 'RUNNING' AND "windowsDone" = 0 AND "windowsTotal" > 0
+      ), waiting AS (
+        SELECT split_part(singleton_key, ':', 1) AS "runId", count(*)::int AS n FROM pgboss.job
+        WHERE name = ${WINDOW_QUEUE} AND state < 'active' AND state = 'created' AND split_part(singleton_key, ':', 1) IN (SELECT "id" FROM runs)
+        GROUP BY 1
+      )
+      SELECT runs."id", runs."connectionId", runs."windowFrom", runs."windowTo", runs."dataTypes", runs."windowsTotal", COALESCE(waiting.n, 0)::int AS "waiting"
+      FROM runs LEFT JOIN waiting ON waiting."runId" = runs."id"
+      ORDER BY runs."startedAt" DESC`;
+    const result = new Map<string, string>();
     for (const { connectionId, window, dataTypes } of wanted) {
       const from = new Date(`${window.from}T00:00:00Z`).getTime();
       const to = new Date(`${window.to}T00:00:00Z`).getTime();
-      const runs = candidates
-        .filter((run) => run.connectionId === connectionId && run.windowFrom.getTime() <= from && run.windowTo.getTime() >= to && dataTypes.every((d) => run.dataTypes.includes(d)))
-        .slice(0, 3);
-      if (runs.length) covering.set(connectionId, runs);
-    }
-    const result = new Map<string, string>();
-    const runIds = [...covering.values()].flat().map((run) => run.id);
-    if (!runIds.length) return result;
-    const counts = await tx.$queryRawUnsafe<{ runId: string; total: number; waiting: number }[]>(
-      `SELECT split_part(singleton_key, ':', 1) AS "runId", count(*)::int AS total, (count(*) FILTER (WHERE state = 'created'))::int AS waiting
-         FROM pgboss.job WHERE name = $1 AND split_part(singleton_key, ':', 1) = ANY($2::text[]) GROUP BY 1`,
-      WINDOW_QUEUE,
-      runIds,
-    );
-    const countOf = new Map(counts.map((c) => [c.runId, c]));
-    for (const [connectionId, runs] of covering) {
-      const run = runs.find((r) => countOf.get(r.id)?.total === r.windowsTotal && countOf.get(r.id)?.waiting === r.windowsTotal);
+      const run = candidates.find(
+        (r) =>
+          r.connectionId === connectionId &&
+          r.waiting === r.windowsTotal &&
+          new Date(r.windowFrom).getTime() <= from &&
+          new Date(r.windowTo).getTime() >= to &&
+          dataTypes.every((d) => r.dataTypes.includes(d)),
+      );
       if (run) result.set(connectionId, run.id);
     }
     return result;

@@ -146,9 +146,14 @@ export class WebhookIntake {
     const queued = group.map(() => new Set<string>());
     await prisma.$transaction(
       async (tx) => {
-        // Keys in one order, so concurrent groups (other replicas) cannot deadlock on them.
-        const keys = entries.map(({ provider, event }) => ({ provider, deliveryKey: event.deliveryKey })).sort((a, b) => keyOf(a.provider, a.deliveryKey).localeCompare(keyOf(b.provider, b.deliveryKey)));
-        const claimed = await tx.webhookDelivery.createManyAndReturn({ data: keys, skipDuplicates: true, select: { provider: true, deliveryKey: true } });
+        // Fixed-shape SQL (arrays, not one placeholder per row): nothing to compile per group. Keys
+        // are inserted in one order, so concurrent groups (other replicas) cannot deadlock on them.
+        const claimed = await tx.$queryRaw<{ provider: Provider; deliveryKey: string }[]>`
+          INSERT INTO "WebhookDelivery" ("provider", "deliveryKey")
+          SELECT k.provider::"Provider", k.key FROM unnest(${entries.map((e) => e.provider)}::text[], ${entries.map((e) => e.event.deliveryKey)}::text[]) AS k(provider, key)
+          ORDER BY 1, 2
+          ON CONFLICT DO NOTHING
+          RETURNING "provider"::text AS "provider", "deliveryKey"`;
         const requests = new Map<string, CoalescedSyncRequest>();
         for (const row of claimed) {
           const { index, provider, event } = owned.get(keyOf(row.provider, row.deliveryKey))!;
@@ -184,16 +189,16 @@ export class WebhookIntake {
     }
     const byUser = new Map<string, { id: string; userId: string }>();
     if (!usersByProvider.size) return byUser;
-    const connections = await this.deps.prisma.connection.findMany({
-      // Deliveries come from the real provider: sandbox connections never match one.
-      where: { status: 'ACTIVE', sandbox: false, OR: [...usersByProvider].map(([provider, users]) => ({ provider, providerUserId: { in: [...users] } })) },
-      select: { id: true, userId: true, provider: true, providerUserId: true },
-      orderBy: { createdAt: 'asc' },
-    });
-    for (const connection of connections) {
-      const key = keyOf(connection.provider, connection.providerUserId ?? '');
-      if (connection.providerUserId !== null && !byUser.has(key)) byUser.set(key, connection);
-    }
+    const pairs = [...usersByProvider].flatMap(([provider, users]) => [...users].map((user) => [provider, user] as const));
+    // Deliveries come from the real provider: sandbox connections never match one.
+    const connections = await this.deps.prisma.$queryRaw<{ id: string; userId: string; provider: Provider; providerUserId: string }[]>`
+      SELECT DISTINCT ON (c."provider", c."providerUserId") c."id", c."userId", c."provider"::text AS "provider", c."providerUserId"
+      FROM "Connection" c
+      JOIN unnest(${pairs.map(([provider]) => provider)}::text[], ${pairs.map(([, user]) => user)}::text[]) AS u(provider, user_id)
+        ON c."provider" = u.provider::"Provider" AND c."providerUserId" = u.user_id
+      WHERE c."status" = 'ACTIVE' AND c."sandbox" = false
+      ORDER BY c."provider", c."providerUserId", c."createdAt"`;
+    for (const connection of connections) byUser.set(keyOf(connection.provider, connection.providerUserId), connection);
     return byUser;
   }
 }
