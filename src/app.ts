@@ -17,6 +17,7 @@ import { createLogger, registerSecret, type Logger } from './logger.js';
 import type { HttpClient } from './providers/http.js';
 import { startSandbox, type SandboxRuntime } from './sandbox/runtime.js';
 import { loadTokenCipher, type TokenCipher } from './security/crypto.js';
+import type { StartupPhases } from './startup-phases.js';
 import { SyncEngine } from './sync/engine.js';
 import { createQueue } from './sync/queue.js';
 
@@ -48,6 +49,8 @@ export interface AppOptions {
   today?: () => string;
   /** Whether to work sync jobs in this process (default: config.sync.workersInProcess). */
   workers?: boolean;
+  /** Receives a mark at the end of each start-up phase (main.ts logs them at debug level). */
+  phases?: StartupPhases;
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -56,15 +59,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     registerSecret(secret);
   }
   const cipher = loadTokenCipher(config);
+  const mark = (phase: string) => options.phases?.mark(phase);
   const database = options.database ?? (await openDatabase(config));
+  mark('database');
   let boss: PgBoss | null = null;
   let sandbox: SandboxRuntime | null = null;
   try {
     // Before anything asks a provider for its settings: they point at the simulators' listeners.
     if (config.sandbox.enabled) sandbox = await startSandbox(config, logger);
+    mark('sandbox');
     const appliedMigrations = await migrate(database);
     if (appliedMigrations.length) logger.info('applied migrations', { migrations: appliedMigrations });
+    mark('migrations');
     const { generatedKey } = await ensureInitialApiKey(database.prisma, config.initialApiKey);
+    mark('adminKey');
     boss = await createQueue(database, config.databaseUrl ?? (database as { url?: string }).url ?? null, logger, {
       jobTimeoutSeconds: config.sync.jobTimeoutSeconds,
       pollingIntervalSeconds: config.sync.pollingIntervalSeconds,
@@ -72,10 +80,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     const prisma = database.prisma;
     const sync = new SyncEngine({ prisma, boss, cipher, config, logger, http: options.http, today: options.today });
+    mark('queue');
     await sync.createQueues();
+    mark('createQueues');
     if (options.workers ?? config.sync.workersInProcess) {
       await sync.startWorkers({ pollingIntervalSeconds: config.sync.pollingIntervalSeconds });
     }
+    mark('workers');
     const connections = new ConnectionService({ prisma, config, cipher, sync, logger });
     const services = { prisma, config, cipher, sync, connections };
     const webhookRoutes = useWebhookRoutes({ prisma, config, cipher, sync, logger });
@@ -88,6 +99,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         webhookRoutes,
       ],
     });
+    mark('yoga');
     const startedBoss = boss;
     return {
       config,

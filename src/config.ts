@@ -3,6 +3,7 @@
  * A bad value fails start-up with a message naming the variable.
  */
 import path from 'node:path';
+import type { LogLevel } from './logger.js';
 
 export interface ProviderCredentials {
   clientId: string;
@@ -30,6 +31,8 @@ export type PriorityDataType = 'sleep' | 'recovery' | 'activity' | 'workout';
 export interface Config {
   port: number;
   host: string;
+  /** LOG_LEVEL: debug, info (default), warn or error. */
+  logLevel: LogLevel;
   /** Base URL the outside world reaches this server at (OAuth callbacks, webhooks). */
   publicUrl: string;
   /** PostgreSQL URL, or null for the embedded PGlite database in dataDir. */
@@ -170,6 +173,12 @@ function corsOrigins(env: Env): '*' | string[] | null {
     });
 }
 
+function logLevel(env: Env): LogLevel {
+  const value = str(env, 'LOG_LEVEL') ?? 'info';
+  if (!['debug', 'info', 'warn', 'error'].includes(value)) throw new ConfigError(`LOG_LEVEL must be debug, info, warn or error (got "${value}")`);
+  return value as LogLevel;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const port = int(env, 'PORT', 4000, 0, 65535);
   const host = str(env, 'HOST') ?? '0.0.0.0';
@@ -181,6 +190,7 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     port,
     host,
+    logLevel: logLevel(env),
     publicUrl: url(env, 'PUBLIC_URL', `http://localhost:${port}`),
     databaseUrl,
     dataDir: path.resolve(str(env, 'DATA_DIR') ?? './data'),

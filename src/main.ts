@@ -1,7 +1,10 @@
 import http from 'node:http';
-import { createApp, type App } from './app.js';
+import type { App } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createLogger } from './logger.js';
+import { startPGlite, type StartingPGlite } from './db/pglite.js';
+import type { Database } from './db/database.js';
+import { createLogger, type Logger } from './logger.js';
+import { StartupPhases } from './startup-phases.js';
 
 function banner(app: App, url: string): string {
   const providers = (['polar', 'oura'] as const).map((name) => {
@@ -34,11 +37,45 @@ function banner(app: App, url: string): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * The embedded database starts first and opens while the server's modules (GraphQL schema,
+ * Prisma, job queue) load. That overlap pays under tsx (its loader thread leaves this one idle);
+ * the compiled start (scripts/start.mjs) keeps both busy on this thread and gains little from it.
+ */
+async function startApp(config: Config, logger: Logger, phases: StartupPhases): Promise<App> {
+  if (config.databaseUrl) {
+    const { createApp } = await import('./app.js');
+    phases.mark('modules');
+    return createApp(config, { logger, phases });
+  }
+  const embedded = startPGlite(config.dataDir);
+  let database: Database | null = null;
+  try {
+    const [{ createApp }, { openPGlite }] = await Promise.all([import('./app.js'), import('./db/database.js')]);
+    phases.mark('modules');
+    database = await openPGlite(config.dataDir, {}, embedded);
+    return await createApp(config, { logger, phases, database });
+  } catch (error) {
+    // createApp closes the database on most failures; closing twice is harmless.
+    if (database) await database.close().catch(() => {});
+    else await abandon(embedded);
+    throw error;
+  }
+}
+
+async function abandon(embedded: StartingPGlite): Promise<void> {
+  await embedded.instance.then((pglite) => pglite.close(), () => {}).catch(() => {});
+  embedded.unlock();
+}
+
 async function main() {
-  const logger = createLogger();
+  const phases = new StartupPhases();
+  phases.mark('boot');
+  let logger = createLogger();
   let config: Config;
   try {
     config = loadConfig();
+    logger = createLogger({ level: config.logLevel });
   } catch (error) {
     if (error instanceof ConfigError) {
       logger.error(`configuration error: ${error.message}`);
@@ -46,17 +83,23 @@ async function main() {
     }
     throw error;
   }
-  const app = await createApp(config, { logger });
+  const app = await startApp(config, logger, phases);
   const server = http.createServer(app.yoga);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'EADDRINUSE' ? new Error(`Port ${config.port} is already in use: set PORT to another port`) : error),
     );
     server.listen(config.port, config.host, resolve);
+  }).catch(async (error: unknown) => {
+    // Close the database cleanly (and release the DATA_DIR lock) before exiting.
+    await app.close().catch(() => {});
+    throw error;
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  phases.mark('listen');
   process.stdout.write(banner(app, `http://localhost:${port}`));
+  logger.debug('start-up phases (ms)', phases.summary());
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -3,14 +3,12 @@
  * URL — behind one small interface, with a Prisma client on top. Both speak the same SQL, use
  * the same schema and the same migrations.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { startPGlite, type StartingPGlite } from './pglite.js';
 
 export type DatabaseKind = 'pglite' | 'postgresql';
 
@@ -72,48 +70,18 @@ export function fromPGlite(pglite: PGlite, description: string, options: OpenOpt
 }
 
 /**
- * PGlite is a single-process database: two processes on one folder would corrupt it. A pid
- * lock file refuses the second one with a clear message (a stale lock of a dead process is taken over).
+ * Opens the embedded database in dataDir (see pglite.ts for the lock). `started` is PGlite already
+ * starting (main.ts starts it before loading the rest of the server).
  */
-function lockDataDir(dir: string): () => void {
-  const lockFile = path.join(dir, 'gateway.pid');
-  const me = `${process.pid}@${os.hostname()}`;
+export async function openPGlite(dataDir: string, options: OpenOptions = {}, started: StartingPGlite = startPGlite(dataDir)): Promise<Database> {
+  const pglite = await started.instance;
   try {
-    fs.writeFileSync(lockFile, me, { flag: 'wx' });
-  } catch {
-    const [pid, host] = fs.readFileSync(lockFile, 'utf8').trim().split('@');
-    const holder = Number(pid);
-    let alive = false;
-    // A lock from another host (e.g. a replaced container on the same volume) is stale.
-    if (holder && holder !== process.pid && (host ?? os.hostname()) === os.hostname()) {
-      try {
-        process.kill(holder, 0);
-        alive = true;
-      } catch {
-        alive = false;
-      }
-    }
-    if (alive) {
-      throw new Error(
-        `The embedded database in ${dir} is in use by process ${holder}. Stop it first, or set DATABASE_URL to use PostgreSQL for several processes.`,
-      );
-    }
-    fs.writeFileSync(lockFile, me);
-  }
-  return () => fs.rmSync(lockFile, { force: true });
-}
-
-export async function openPGlite(dataDir: string, options: OpenOptions = {}): Promise<Database> {
-  const dir = path.join(dataDir, 'pglite');
-  fs.mkdirSync(dir, { recursive: true });
-  const unlock = lockDataDir(dataDir);
-  try {
-    const pglite = await PGlite.create(dir);
-    const database = fromPGlite(pglite, `embedded PGlite in ${dir}`, options);
+    const database = fromPGlite(pglite, `embedded PGlite in ${started.dir}`, options);
     const close = database.close;
-    return { ...database, close: async () => { await close(); unlock(); } };
+    return { ...database, close: async () => { await close(); started.unlock(); } };
   } catch (error) {
-    unlock();
+    await pglite.close().catch(() => {});
+    started.unlock();
     throw error;
   }
 }

@@ -1,4 +1,3 @@
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { useApiKeyAuth } from '../auth/use-api-key-auth.js';
 import { createLoaders, type AppServices, type GraphQLContext } from '../graphql/context.js';
@@ -46,7 +45,8 @@ export function createYogaServer({ services, logger, plugins = [] }: YogaOptions
     // the rate limit and the query limits apply to each.
     batching: false,
     // GraphiQL with its assets inlined: it works offline (yoga's default loads them from a CDN).
-    renderGraphiQL,
+    // Loaded on the first page view: the renderer is large and no API request needs it.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     graphiql: !limits.introspection ? false : {
       title: 'Wearable health graph',
       defaultQuery: GRAPHIQL_DEFAULT_QUERY,
