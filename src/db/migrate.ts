@@ -10,7 +10,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database, SqlExecutor } from './database.js';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
+/**
+ * The project root. `npm start` runs a compiled copy of src/ from
+ * <root>/node_modules/.cache/wearable-graph/<build>/ (scripts/start.mjs), where the usual
+ * `../../` from this file does not lead to the root.
+ */
+function projectRoot(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const compiledCopy = here.lastIndexOf(`${path.sep}node_modules${path.sep}.cache${path.sep}wearable-graph${path.sep}`);
+  return compiledCopy >= 0 ? here.slice(0, compiledCopy) : path.resolve(here, '../..');
+}
+
+export const MIGRATIONS_DIR = path.join(projectRoot(), 'prisma', 'migrations');
 
 // Arbitrary constant shared by every replica of this service.
 const MIGRATION_LOCK_ID = 72707369;

@@ -1,8 +1,9 @@
 /**
- * End to end: the real server as a user starts it (`node --import tsx src/main.ts` in the repo
- * root), over real HTTP. First start on an empty DATA_DIR, the banner and its generated admin key,
- * auth, GraphiQL, the data-dir lock against a second process, graceful SIGTERM and a restart that
- * keeps the data and the key. With TEST_DATABASE_URL also one start on real PostgreSQL.
+ * End to end: the real server as a user starts it (`npm start`, i.e. `node scripts/start.mjs` in
+ * the repo root, which runs src/ compiled into node_modules/.cache), over real HTTP. First start
+ * on an empty DATA_DIR, the banner and its generated admin key, auth, GraphiQL, the data-dir lock
+ * against a second process, graceful SIGTERM and a restart that keeps the data and the key. With
+ * TEST_DATABASE_URL also one start on real PostgreSQL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -78,7 +79,8 @@ function userEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 function startServer(port: number, extraEnv: Record<string, string>): ServerProcess {
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // Not through npm: the test checks this process's pid in the DATA_DIR lock.
+  const child = spawn(process.execPath, ['scripts/start.mjs'], {
     cwd: ROOT,
     env: userEnv({ PORT: String(port), ...extraEnv }),
     stdio: ['ignore', 'pipe', 'pipe'],
