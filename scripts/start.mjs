@@ -32,10 +32,10 @@ function sourceFiles() {
     .sort();
 }
 
-function loadEsbuild() {
-  // esbuild comes with tsx (a dependency); resolve it from there so hoisting does not matter.
-  const fromTsx = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'));
-  return fromTsx('esbuild');
+// esbuild comes with tsx (a dependency); resolve it from there so hoisting does not matter.
+// Only its version is read on a start that finds its build (loading esbuild itself costs more).
+function esbuildRequire() {
+  return createRequire(createRequire(import.meta.url).resolve('tsx/package.json'));
 }
 
 function fingerprint(files, esbuildVersion) {
@@ -82,20 +82,23 @@ function pruneOldBuilds(current) {
 
 /** The compiled main.js, built when missing; null when this install cannot build (then tsx runs the sources). */
 async function compiledMain() {
-  let esbuild;
+  let fromTsx;
+  let esbuildVersion;
   try {
-    esbuild = loadEsbuild();
+    fromTsx = esbuildRequire();
+    esbuildVersion = fromTsx('esbuild/package.json').version;
   } catch {
+    process.stderr.write('npm start: esbuild (installed with tsx) not found: running src/ through tsx instead, which starts slower\n');
     return null;
   }
   const files = sourceFiles();
-  const id = fingerprint(files, esbuild.version);
+  const id = fingerprint(files, esbuildVersion);
   const outDir = path.join(CACHE, id);
   const main = path.join(outDir, 'main.js');
   if (fs.existsSync(main)) return main;
   try {
     fs.mkdirSync(CACHE, { recursive: true });
-    await build(esbuild, files, outDir);
+    await build(fromTsx('esbuild'), files, outDir);
   } catch (error) {
     // A read-only install, or a file tsx would not even load (a work in progress beside main.ts's imports).
     const why = error?.code ? `cannot write ${path.relative(ROOT, CACHE)} (${error.code})` : 'could not compile src/ (see above)';
