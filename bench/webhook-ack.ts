@@ -10,7 +10,7 @@
  *    each delivery's scheduled send time (sender lag counts against us). Then, nothing lost: every
  *    delivery has a WebhookDelivery row, and every user's heart rate was fetched from the fake
  *    after that user's last delivery was sent (so whatever a delivery announced was fetched).
- * Env: WAIT_SECONDS (default 60) bounds the wait for processing; TRACE=1 prints latency per half
+ * Env: WAIT_SECONDS (default 60) bounds the wait for processing; WARMUP=0 skips the warm-up; TRACE=1 prints latency per half
  * second; SERVER_PROFILE_DIR=dir writes the server's CPU profile there.
  */
 import { spawn } from 'node:child_process';
@@ -211,9 +211,11 @@ async function openLoop(rate: number, count: number) {
 
 // Warm-up, as a server that has been running: phase 1's queued syncs done, then one second at a
 // fifth of the rate (new connections, JIT), and its syncs done.
-await waitUntilCovered();
-await openLoop(RATE / 5, RATE / 5);
-await waitUntilCovered();
+if (process.env.WARMUP !== '0') {
+  await waitUntilCovered();
+  await openLoop(RATE / 5, RATE / 5);
+  await waitUntilCovered();
+}
 const total = Math.round(RATE * SECONDS);
 const { latencies, statuses, elapsed } = await openLoop(RATE, total);
 const sorted = [...latencies].sort((a, b) => a - b);

@@ -54,11 +54,20 @@ export function useWebhookRoutes(deps: WebhookRouteDeps): WebhookRoutes {
   // The decrypted webhook secret per provider, re-read at most every SECRET_CACHE_MS (and before
   // any refusal), so a burst of deliveries costs no statement for it.
   const secrets = new Map<string, { secret: string | null; readAt: number }>();
-  const readSecret = async (provider: Provider) => {
-    const registration = await deps.prisma.providerWebhook.findUnique({ where: { provider }, select: { secretEncrypted: true } });
-    const entry = { secret: registration?.secretEncrypted ? deps.cipher.decrypt(registration.secretEncrypted) : null, readAt: Date.now() };
-    secrets.set(provider, entry);
-    return entry;
+  // One read per provider at a time: a burst arriving with a cold or expired cache waits for the
+  // same read instead of sending one statement each.
+  const reading = new Map<string, Promise<{ secret: string | null; readAt: number }>>();
+  const readSecret = (provider: Provider) => {
+    const pending = reading.get(provider);
+    if (pending) return pending;
+    const read = (async () => {
+      const registration = await deps.prisma.providerWebhook.findUnique({ where: { provider }, select: { secretEncrypted: true } });
+      const entry = { secret: registration?.secretEncrypted ? deps.cipher.decrypt(registration.secretEncrypted) : null, readAt: Date.now() };
+      secrets.set(provider, entry);
+      return entry;
+    })().finally(() => reading.delete(provider));
+    reading.set(provider, read);
+    return read;
   };
   return {
     close: () => intake.close(),
