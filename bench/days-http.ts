@@ -3,7 +3,9 @@
  * gateways (`node --import tsx src/main.ts` from a checkout directory), each its own process as in
  * `npm run bench` §6, driven by autocannon with the same two bodies. The servers are measured in
  * turns (floor, gateway A, gateway B, floor, ...) for --rounds rounds, so noise from the shared
- * machine hits all of them alike; the median req/s per server and the ratios are printed.
+ * machine hits all of them alike; the median req/s per server and the ratios are printed, and the
+ * CPU time each server process used per request (from /proc; steadier than req/s when the machine
+ * is shared, but it leaves out the database server's work).
  *
  *   node --import tsx bench/days-http.ts [--db pglite|postgresql|both] [--rounds 3] [--duration 4]
  *     [--c 1,16,64] [--gateway name=dir[,KEY=VALUE...]]... [--cpu-prof DIR] [--fresh]
@@ -172,7 +174,14 @@ async function stop(child: ChildProcess) {
   clearTimeout(timer);
 }
 
-async function cannon(port: number, body: string, connections: number, seconds: number) {
+/** CPU time (user + system) the process has used, ms (from /proc: robust to other load on the machine). */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (100/s)
+}
+
+async function cannon(port: number, body: string, connections: number, seconds: number, pid?: number) {
+  const cpuBefore = pid ? cpuMs(pid) : 0;
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/graphql`,
     method: 'POST',
@@ -182,7 +191,7 @@ async function cannon(port: number, body: string, connections: number, seconds: 
     duration: seconds,
   });
   if (result.non2xx || result.errors) log(`  WARNING ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return result.requests.average;
+  return { rps: result.requests.average, cpuMsPerRequest: pid ? (cpuMs(pid) - cpuBefore) / Math.max(1, result.requests.total) : NaN };
 }
 
 async function benchDatabase(kind: 'pglite' | 'postgresql') {
@@ -202,8 +211,9 @@ async function benchDatabase(kind: 'pglite' | 'postgresql') {
       env: { ...baseEnv, ...g.env },
     })),
   ];
-  // samples[server][body][c] = req/s per round
+  // samples[server][body][c] = req/s per round; cpu[...] = the server's CPU ms per request
   const samples: Record<string, Record<string, Record<number, number[]>>> = {};
+  const cpu: Record<string, Record<string, Record<number, number[]>>> = {};
   const answers: Record<string, string[]> = {};
   for (let round = 0; round < rounds; round++) {
     for (const server of servers) {
@@ -213,12 +223,13 @@ async function benchDatabase(kind: 'pglite' | 'postgresql') {
         for (const { body } of bodies) await cannon(port, body, 16, 2); // warm-up
         for (const { name, body } of bodies) {
           for (const c of concurrency) {
-            const rps = await cannon(port, body, c, duration);
-            ((samples[server.name] ??= {})[name] ??= {})[c] ??= [];
-            samples[server.name][name][c].push(rps);
+            const { rps, cpuMsPerRequest } = await cannon(port, body, c, duration, child.pid);
+            (((samples[server.name] ??= {})[name] ??= {})[c] ??= []).push(rps);
+            (((cpu[server.name] ??= {})[name] ??= {})[c] ??= []).push(cpuMsPerRequest);
           }
         }
-        log(`${kind} round ${round + 1}/${rounds} ${server.name}: ${bodies.map((b) => `${b.name} ${concurrency.map((c) => `c=${c} ${samples[server.name][b.name][c].at(-1)!.toFixed(0)}`).join(' ')}`).join(' | ')}`);
+        const last = (b: string, c: number) => `c=${c} ${samples[server.name][b][c].at(-1)!.toFixed(0)}/s ${cpu[server.name][b][c].at(-1)!.toFixed(2)}ms`;
+        log(`${kind} round ${round + 1}/${rounds} ${server.name}: ${bodies.map((b) => `${b.name} ${concurrency.map((c) => last(b.name, c)).join(' ')}`).join(' | ')}`);
       } finally {
         await stop(child);
       }
@@ -232,11 +243,15 @@ async function benchDatabase(kind: 'pglite' | 'postgresql') {
   for (const { name } of bodies) {
     for (const c of concurrency) {
       const floor = median(samples.floor[name][c]);
-      const row: Record<string, unknown> = { db: kind, query: name, c, floor: Math.round(floor) };
+      const floorCpu = median(cpu.floor[name][c]);
+      const row: Record<string, unknown> = { db: kind, query: name, c, floor: Math.round(floor), 'floor cpu ms': Math.round(floorCpu * 100) / 100 };
       for (const g of gateways) {
         const rps = median(samples[g.name][name][c]);
+        const gCpu = median(cpu[g.name][name][c]);
         row[g.name] = Math.round(rps * 10) / 10;
         row[`${g.name} ratio`] = Math.round((floor / rps) * 100) / 100;
+        row[`${g.name} cpu ms`] = Math.round(gCpu * 100) / 100;
+        row[`${g.name} cpu ratio`] = Math.round((gCpu / floorCpu) * 100) / 100;
       }
       table.push(row);
     }

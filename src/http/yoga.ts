@@ -12,6 +12,7 @@ import { useIntrospectionSwitch } from './use-introspection-switch.js';
 import { useQueryLimits } from './use-query-limits.js';
 import { useRateLimit } from './use-rate-limit.js';
 import { useRequestTimeout } from './use-request-timeout.js';
+import { useJitExecution } from './use-jit-execution.js';
 
 export interface YogaOptions {
   services: AppServices;
@@ -64,6 +65,7 @@ export function createYogaServer({ services, logger, plugins = [] }: YogaOptions
       useApiKeyAuth({ prisma: services.prisma }),
       useRateLimit({ perMinute: limits.rateLimitPerMinute }),
       useMaxPageSize(MAX_PAGE_SIZE),
+      useJitExecution({ schema: subgraphSchema, logger }),
       useRequestTimeout(limits.requestTimeoutSeconds * 1000),
     ],
   });
