@@ -494,7 +494,7 @@ async function waitUntilIdle(port: number): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
-async function webhookLoad(port: number, polarUserIds: number[]) {
+async function webhookLoad(port: number, polarUserIds: number[], onAllSent: () => void) {
   const total = Math.round(opts.webhookRate * opts.webhookSeconds);
   const today = realToday();
   const base = Date.now();
@@ -553,7 +553,10 @@ async function webhookLoad(port: number, polarUserIds: number[]) {
     const timer = setInterval(() => {
       const due = Math.min(total, Math.floor((performance.now() - started) / interval) + 1);
       while (sent < due) send(sent++);
-      if (sent >= total) clearInterval(timer);
+      if (sent >= total) {
+        clearInterval(timer);
+        onAllSent();
+      }
     }, 1);
   });
   const elapsed = (performance.now() - started) / 1000;
@@ -693,10 +696,10 @@ async function benchDatabase(kind: 'pglite' | 'postgresql', runId: string) {
     // The query runs may leave the gateway answering a backlog for seconds: measure webhooks on an
     // idle gateway, not the end of the previous phase.
     const idleSeconds = await waitUntilIdle(gateway.port);
-    const load = await webhookLoad(gateway.port, polarUserIds);
     // Processed: every user's heart rate fetched after all deliveries were sent (one fetch after a
     // user's last delivery covers all of them: deliveries join runs that have not fetched yet).
-    const afterLoad = webhookFake.requests.length;
+    let afterLoad = Infinity;
+    const load = await webhookLoad(gateway.port, polarUserIds, () => (afterLoad = webhookFake!.requests.length));
     const notFetched = () => {
       const fetched = new Set(webhookFake!.requests.slice(afterLoad).filter((r) => r.path.includes('continuous-heart-rate')).map((r) => webhookTokens.get(r.headers.authorization ?? '')));
       return polarUserIds.filter((id) => !fetched.has(id)).length;
