@@ -23,15 +23,25 @@ export interface ServerProcess {
 
 const running = new Set<ServerProcess>();
 
+/**
+ * A free port for a server child process, chosen below Linux's ephemeral range (32768-60999).
+ * A port the OS hands out (listen on 0) comes from that range, and while the child starts (a
+ * second or two) any outgoing connection on this busy machine may take it as its local port:
+ * the child then fails with EADDRINUSE. Restarts reuse the port, which widens that window.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port found in 20000-31999');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
 }
 
