@@ -60,7 +60,11 @@ const gateways = (flags.gateway ?? ['current=.']).map((spec) => {
 const dbs = flags.db === 'both' ? (['postgresql', 'pglite'] as const) : [flags.db as 'pglite' | 'postgresql'];
 const log = (message: string) => process.stdout.write(`[days-http ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
