@@ -18,7 +18,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
@@ -30,6 +29,7 @@ import { migrate } from '../src/db/migrate.js';
 import { storeItem } from '../src/sync/store.js';
 import { MANY_USERS_QUERY, ONE_USER_QUERY, userGlobalId } from './days-query.js';
 import { generateUser, mapperFor } from './generate.js';
+import { freePort } from '../tests/support/server-process.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const API_KEY = 'whg_bench_admin_key_0123456789abcdef';
@@ -65,17 +65,6 @@ const median = (xs: number[]) => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function post(port: number, body: string) {
   const res = await fetch(`http://127.0.0.1:${port}/graphql`, {

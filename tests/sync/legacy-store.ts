@@ -12,28 +12,10 @@ import type { Prisma, PrismaClient } from '../../src/generated/prisma/client.js'
 import type { Provider } from '../../src/generated/prisma/enums.js';
 import type { HeartRateSampleRecord, MapOutcome, NormalizedRecord } from '../../src/normalize/records.js';
 import type { RawItem } from '../../src/providers/types.js';
+import { emptyCounts, type StoreCounts } from '../../src/sync/store.js';
 import { linkWorkoutDuplicates } from '../../src/sync/duplicates.js';
 
-export interface StoreCounts {
-  fetched: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  skipped: number;
-  skippedReasons: { dataType: string; providerRecordId: string; reason: string }[];
-}
-
-export const emptyCounts = (): StoreCounts => ({ fetched: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, skippedReasons: [] });
-
-export function addCounts(into: StoreCounts, from: StoreCounts): StoreCounts {
-  into.fetched += from.fetched;
-  into.created += from.created;
-  into.updated += from.updated;
-  into.unchanged += from.unchanged;
-  into.skipped += from.skipped;
-  into.skippedReasons.push(...from.skippedReasons);
-  return into;
-}
+export { addCounts, emptyCounts, type StoreCounts } from '../../src/sync/store.js';
 
 interface Owner {
   userId: string;
