@@ -31,6 +31,25 @@ export interface Database extends SqlExecutor {
   close(): Promise<void>;
 }
 
+/**
+ * A parameterised read for hot paths that skips the Prisma client (its raw-query path cost ~3x the
+ * CPU of the driver for the days statement). Statements still go to `onQuery`, like Prisma's.
+ */
+export type ReadQuery = <T = Record<string, unknown>>(sql: string, params: unknown[]) => Promise<T[]>;
+
+const readQueries = new WeakMap<PrismaClient, ReadQuery>();
+
+/** The hot-path read on the same database as this client, if it was opened here (else use the client). */
+export function readQueryFor(prisma: PrismaClient): ReadQuery | undefined {
+  return readQueries.get(prisma);
+}
+
+function registerReadQuery(prisma: PrismaClient, options: OpenOptions, run: (sql: string, params: unknown[]) => Promise<unknown[]>) {
+  const onQuery = options.onQuery;
+  const read = (onQuery ? (sql, params) => (onQuery(sql), run(sql, params)) : run) as ReadQuery;
+  readQueries.set(prisma, read);
+}
+
 export interface OpenOptions {
   /** Receives every SQL statement Prisma sends (tests count them). */
   onQuery?: (sql: string) => void;
@@ -46,6 +65,7 @@ function createPrisma(adapter: PrismaPGlite | PrismaPg, options: OpenOptions): P
 /** Wraps an already-open PGlite instance (tests hand in clones of a migrated template). */
 export function fromPGlite(pglite: PGlite, description: string, options: OpenOptions = {}): Database {
   const prisma = createPrisma(new PrismaPGlite(pglite), options);
+  registerReadQuery(prisma, options, async (sql, params) => (await pglite.query(sql, params as never[])).rows);
   const executor: SqlExecutor = {
     async exec(sql) {
       await pglite.exec(sql);
@@ -106,6 +126,7 @@ export async function openPostgres(databaseUrl: string, options: OpenOptions = {
   const probe = await pool.connect();
   probe.release();
   const prisma = createPrisma(new PrismaPg(pool), options);
+  registerReadQuery(prisma, options, async (sql, params) => (await pool.query(sql, params)).rows);
   return {
     kind: 'postgresql',
     description: `PostgreSQL at ${redactUrl(databaseUrl)}`,
