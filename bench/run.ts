@@ -65,7 +65,7 @@ const opts = {
   webhookRate: num(flags['webhook-rate'], 500),
   webhookSeconds: num(flags['webhook-seconds'], quick ? 3 : 10),
   webhookWait: num(flags['webhook-wait'], quick ? 15 : 30),
-  backfillDays: num(flags['backfill-days'], quick ? 30 : 90),
+  backfillDays: num(flags['backfill-days'], quick ? 30 : 365),
   seed: num(flags.seed, 42),
   startups: quick ? 1 : 3,
 };
