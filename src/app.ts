@@ -55,7 +55,7 @@ export interface AppOptions {
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger();
-  for (const secret of [config.polar.credentials?.clientSecret, config.oura.credentials?.clientSecret, config.encryptionKey, config.initialApiKey, ...config.encryptionKeysPrevious]) {
+  for (const secret of [...Object.values(config.providers).flatMap((p) => p.secrets), config.encryptionKey, config.initialApiKey, ...config.encryptionKeysPrevious]) {
     registerSecret(secret);
   }
   const cipher = loadTokenCipher(config);

@@ -3,29 +3,32 @@
  * A bad value fails start-up with a message naming the variable.
  */
 import path from 'node:path';
+import type { Provider } from './generated/prisma/enums.js';
 import type { LogLevel } from './logger.js';
+import { PROVIDERS } from './providers/registry.js';
+import type { ProviderDeclaration } from './providers/types.js';
 
 export interface ProviderCredentials {
   clientId: string;
   clientSecret: string;
 }
 
-export interface PolarConfig {
+/**
+ * One provider's block, parsed from its declaration (src/providers/<slug>/settings.ts):
+ * <PREFIX>_CLIENT_ID / _CLIENT_SECRET / _AUTHORIZATION_URL / _TOKEN_URL / _API_URL and its extras.
+ */
+export interface ProviderConfig {
   credentials: ProviderCredentials | null;
   authorizationUrl: string;
   tokenUrl: string;
   apiUrl: string;
+  /** The declaration's extraSettings by key (<PREFIX>_<env>), null when unset. */
+  extras: Record<string, string | null>;
+  /** Values to keep out of logs: the client secret and the extras declared secret. */
+  secrets: string[];
 }
 
-export interface OuraConfig {
-  credentials: ProviderCredentials | null;
-  authorizationUrl: string;
-  tokenUrl: string;
-  apiUrl: string;
-  webhookVerificationToken: string | null;
-}
-
-export type ProviderId = 'POLAR' | 'OURA';
+export type ProviderId = Provider;
 export type PriorityDataType = 'sleep' | 'recovery' | 'activity' | 'workout';
 
 export interface Config {
@@ -53,8 +56,8 @@ export interface Config {
     /** Whether the API process also works sync jobs (RUN_WORKERS=false for API-only replicas). */
     workersInProcess: boolean;
   };
-  polar: PolarConfig;
-  oura: OuraConfig;
+  /** Per provider slug (every provider of src/providers/registry.ts has one). */
+  providers: Record<string, ProviderConfig>;
   /** Which provider's record a Day's primary... fields pick, per data type, first wins. */
   providerPriority: Record<PriorityDataType, ProviderId[]>;
   /**
@@ -134,14 +137,43 @@ function credentials(env: Env, prefix: string): ProviderCredentials | null {
   return { clientId, clientSecret };
 }
 
-const PROVIDER_IDS: ProviderId[] = ['POLAR', 'OURA'];
+function providerConfig(env: Env, declaration: ProviderDeclaration): ProviderConfig {
+  const prefix = declaration.envPrefix;
+  const extras: Record<string, string | null> = {};
+  const secrets: string[] = [];
+  for (const [key, { env: suffix, secret }] of Object.entries(declaration.extraSettings ?? {})) {
+    extras[key] = str(env, `${prefix}_${suffix}`);
+    if (secret && extras[key]) secrets.push(extras[key]);
+  }
+  const creds = credentials(env, prefix);
+  if (creds) secrets.push(creds.clientSecret);
+  return {
+    credentials: creds,
+    authorizationUrl: url(env, `${prefix}_AUTHORIZATION_URL`, declaration.endpoints.authorizationUrl),
+    tokenUrl: url(env, `${prefix}_TOKEN_URL`, declaration.endpoints.tokenUrl),
+    apiUrl: url(env, `${prefix}_API_URL`, declaration.endpoints.apiUrl),
+    extras,
+    secrets,
+  };
+}
 
-function priority(env: Env, name: string, fallback: ProviderId[]): ProviderId[] {
+/** The declared default order for one data type: by rank, ties in registry order. */
+function defaultPriority(declarations: readonly ProviderDeclaration[], type: PriorityDataType): ProviderId[] {
+  return declarations
+    .map((d, index) => ({ id: d.id, rank: d.priority[type], index }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map((d) => d.id);
+}
+
+function priority(env: Env, name: string, declarations: readonly ProviderDeclaration[], type: PriorityDataType): ProviderId[] {
+  const fallback = defaultPriority(declarations, type);
   const raw = str(env, name);
   if (!raw) return fallback;
   const list = raw.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
-  const unknown = list.filter((p) => !PROVIDER_IDS.includes(p as ProviderId));
-  if (unknown.length) throw new ConfigError(`${name} names unknown providers: ${unknown.join(', ')} (known: polar, oura)`);
+  const unknown = list.filter((p) => !fallback.includes(p as ProviderId));
+  if (unknown.length) {
+    throw new ConfigError(`${name} names unknown providers: ${unknown.join(', ')} (known: ${declarations.map((d) => d.slug).join(', ')})`);
+  }
   // Providers left out rank after the listed ones, in the default order.
   return [...new Set([...(list as ProviderId[]), ...fallback])];
 }
@@ -179,7 +211,8 @@ function logLevel(env: Env): LogLevel {
   return value as LogLevel;
 }
 
-export function loadConfig(env: Env = process.env): Config {
+/** `providers`: the declarations to parse blocks for (the registry's, unless a test says otherwise). */
+export function loadConfig(env: Env = process.env, providers: readonly ProviderDeclaration[] = PROVIDERS): Config {
   const port = int(env, 'PORT', 4000, 0, 65535);
   const host = str(env, 'HOST') ?? '0.0.0.0';
   const databaseUrl = str(env, 'DATABASE_URL');
@@ -209,24 +242,12 @@ export function loadConfig(env: Env = process.env): Config {
       pollingIntervalSeconds: int(env, 'SYNC_POLLING_INTERVAL_SECONDS', 2, 1, 600),
       workersInProcess: (str(env, 'RUN_WORKERS') ?? 'true') !== 'false',
     },
-    polar: {
-      credentials: credentials(env, 'POLAR'),
-      authorizationUrl: url(env, 'POLAR_AUTHORIZATION_URL', 'https://flow.polar.com/oauth2/authorization'),
-      tokenUrl: url(env, 'POLAR_TOKEN_URL', 'https://polarremote.com/v2/oauth2/token'),
-      apiUrl: url(env, 'POLAR_API_URL', 'https://www.polaraccesslink.com'),
-    },
-    oura: {
-      credentials: credentials(env, 'OURA'),
-      authorizationUrl: url(env, 'OURA_AUTHORIZATION_URL', 'https://cloud.ouraring.com/oauth/authorize'),
-      tokenUrl: url(env, 'OURA_TOKEN_URL', 'https://api.ouraring.com/oauth/token'),
-      apiUrl: url(env, 'OURA_API_URL', 'https://api.ouraring.com'),
-      webhookVerificationToken: str(env, 'OURA_WEBHOOK_VERIFICATION_TOKEN'),
-    },
+    providers: Object.fromEntries(providers.map((d) => [d.slug, providerConfig(env, d)])),
     providerPriority: {
-      sleep: priority(env, 'PROVIDER_PRIORITY_SLEEP', ['OURA', 'POLAR']),
-      recovery: priority(env, 'PROVIDER_PRIORITY_RECOVERY', ['OURA', 'POLAR']),
-      activity: priority(env, 'PROVIDER_PRIORITY_ACTIVITY', ['POLAR', 'OURA']),
-      workout: priority(env, 'PROVIDER_PRIORITY_WORKOUT', ['POLAR', 'OURA']),
+      sleep: priority(env, 'PROVIDER_PRIORITY_SLEEP', providers, 'sleep'),
+      recovery: priority(env, 'PROVIDER_PRIORITY_RECOVERY', providers, 'recovery'),
+      activity: priority(env, 'PROVIDER_PRIORITY_ACTIVITY', providers, 'activity'),
+      workout: priority(env, 'PROVIDER_PRIORITY_WORKOUT', providers, 'workout'),
     },
     encryptionKeysPrevious: (str(env, 'ENCRYPTION_KEY_PREVIOUS') ?? '')
       .split(',')

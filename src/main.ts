@@ -4,13 +4,14 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { startPGlite, type StartingPGlite } from './db/pglite.js';
 import type { Database } from './db/database.js';
 import { createLogger, type Logger } from './logger.js';
+import { PROVIDERS } from './providers/registry.js';
 import { StartupPhases } from './startup-phases.js';
 
 function banner(app: App, url: string): string {
-  const providers = (['polar', 'oura'] as const).map((name) => {
-    const configured = app.config[name].credentials !== null;
+  const providers = PROVIDERS.map(({ slug: name, envPrefix }) => {
+    const configured = app.config.providers[name]?.credentials != null;
     if (configured) return `${name} configured`;
-    const hint = `not configured (set ${name.toUpperCase()}_CLIENT_ID/_SECRET)`;
+    const hint = `not configured (set ${envPrefix}_CLIENT_ID/_SECRET)`;
     return app.sandbox ? `${name} ${hint}: SANDBOX simulator` : `${name} ${hint}`;
   });
   const lines = [

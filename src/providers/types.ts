@@ -4,8 +4,9 @@
  * src/providers/<slug>/ exporting a ProviderAdapter, registered in src/providers/registry.ts, plus
  * its simulator under src/sandbox/<slug>/ (the test fake and the no-credentials sandbox).
  */
-import type { Config, ProviderCredentials } from '../config.js';
+import type { Config, PriorityDataType, ProviderCredentials } from '../config.js';
 import type { SettingsMode } from '../sandbox/settings.js';
+import type { SandboxMode } from '../sandbox/tokens.js';
 import type { Provider } from '../generated/prisma/enums.js';
 import type { Json, MapOutcome } from '../normalize/records.js';
 import type { HttpClient } from './http.js';
@@ -28,9 +29,12 @@ export interface ProviderSettings {
   apiUrl: string;
   /**
    * Token the provider echoes when it verifies a webhook subscription (Oura's
-   * `verification_token`); absent for providers without such a handshake.
+   * `verification_token`); absent for providers without such a handshake. It is the declaration's
+   * extra setting named `webhookVerificationToken`.
    */
   webhookVerificationToken?: string | null;
+  /** The declaration's extraSettings, by key (null when unset, and always null in the sandbox). */
+  extras?: Readonly<Record<string, string | null>>;
   /** True when these are the built-in simulator's endpoints (src/sandbox/), not the real provider's (absent: false). */
   sandbox?: boolean;
 }
@@ -129,11 +133,54 @@ export interface TokenResult {
   providerUserId: string | null;
 }
 
-export interface ProviderAdapter {
+/** What src/sandbox/runtime.ts hands every simulator factory. */
+export interface SimulatorOptions {
+  clientId: string;
+  clientSecret: string;
+  /** SANDBOX_SEED. */
+  seed: number;
+  /** Days of generated history. */
+  days: number;
+  sandbox: SandboxMode;
+}
+
+/** A running simulator: its loopback base URL. */
+export interface RunningSimulator {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * What a provider declares as data, so that the configuration (src/config.ts), the sandbox
+ * (src/sandbox/runtime.ts), the banner and the priority lists need no edit for a new provider.
+ */
+export interface ProviderDeclaration {
   id: Provider;
-  /** URL-safe name: /oauth/<slug>/callback, /webhooks/<slug>. */
+  /** URL-safe name: /oauth/<slug>/callback, /webhooks/<slug>, /sandbox/<slug>. */
   slug: string;
   displayName: string;
+  /**
+   * Prefix of its variables: <PREFIX>_CLIENT_ID, <PREFIX>_CLIENT_SECRET, <PREFIX>_AUTHORIZATION_URL,
+   * <PREFIX>_TOKEN_URL, <PREFIX>_API_URL, plus <PREFIX>_<env> of each extra setting.
+   */
+  envPrefix: string;
+  /** The real provider's endpoints, the defaults of <PREFIX>_AUTHORIZATION_URL, _TOKEN_URL and _API_URL. */
+  endpoints: { authorizationUrl: string; tokenUrl: string; apiUrl: string };
+  /** Everything of the OAuth settings but the endpoints. */
+  oauth: Omit<OAuthSettings, 'authorizationUrl' | 'tokenUrl'>;
+  /** Further settings: key -> variable suffix (`secret`: the value is kept out of logs). */
+  extraSettings?: Readonly<Record<string, { env: string; secret?: boolean }>>;
+  /** Rank per data type in the Day.primary* choice when PROVIDER_PRIORITY_* leaves it out (lower first; ties in registry order). */
+  priority: Readonly<Record<PriorityDataType, number>>;
+  /** Its simulator (src/sandbox/<slug>/): the endpoints' paths there and a factory, loaded only when the sandbox starts. */
+  simulator: {
+    authorizationPath: string;
+    tokenPath: string;
+    start(options: SimulatorOptions): Promise<RunningSimulator>;
+  };
+}
+
+export interface ProviderAdapter extends ProviderDeclaration {
   /**
    * The provider's endpoints and credentials. Without `mode`: what a new connection uses (the real
    * provider when configured, else the sandbox simulator unless SANDBOX=false); with it: that side,

@@ -12,11 +12,8 @@
  */
 import type { Config, ProviderCredentials } from '../config.js';
 
-/** Built-in client credentials of the simulators (they only guard the simulated token endpoints). */
-export const SANDBOX_CLIENTS: Record<'polar' | 'oura', ProviderCredentials> = {
-  polar: { clientId: 'sandbox-polar-client', clientSecret: 'sandbox-polar-secret' },
-  oura: { clientId: 'sandbox-oura-client', clientSecret: 'sandbox-oura-secret' },
-};
+/** Built-in client credentials of a simulator (they only guard the simulated token endpoints). */
+export const sandboxClient = (slug: string): ProviderCredentials => ({ clientId: `sandbox-${slug}-client`, clientSecret: `sandbox-${slug}-secret` });
 
 /** Key of the simulators' self-verifying tokens (they survive a restart of the in-memory simulator). */
 export const sandboxTokenSecret = (config: Config) => `whg-sandbox-tokens-${config.sandbox.seed}`;

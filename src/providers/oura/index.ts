@@ -3,16 +3,14 @@ import { ProviderForbiddenError } from '../http.js';
 import type { ProviderAdapter } from '../types.js';
 import { OuraClient } from './client.js';
 import { createOuraDataTypes, type OuraFetchOptions } from './fetchers.js';
-import { ouraSettings } from './settings.js';
+import { defineProvider } from '../define.js';
+import { ouraDeclaration } from './settings.js';
 import { ouraWebhookHandler, verifyChallenge } from './webhooks.js';
 import { ouraWebhookRegistrar } from './webhook-registration.js';
 
 export function createOuraAdapter(options: OuraFetchOptions = {}): ProviderAdapter {
-  return {
-    id: 'OURA',
-    slug: 'oura',
-    displayName: 'Oura',
-    settings: ouraSettings,
+  return defineProvider({
+    ...ouraDeclaration,
     /** Oura's token response names no user. register() finds the id instead. */
     providerUserIdFromToken: () => null,
     /**
@@ -38,12 +36,12 @@ export function createOuraAdapter(options: OuraFetchOptions = {}): ProviderAdapt
       answerChallenge: (query, settings) => verifyChallenge(query, settings.webhookVerificationToken ?? null),
     },
     webhookRegistrar: ouraWebhookRegistrar,
-  };
+  });
 }
 
 export const ouraAdapter: ProviderAdapter = createOuraAdapter();
 
-export { ouraSettings, ouraWebhookVerificationToken, OURA_SCOPES } from './settings.js';
+export { ouraDeclaration, OURA_SCOPES } from './settings.js';
 export { OuraClient } from './client.js';
 export { OURA_DATA_TYPES, createOuraDataTypes } from './fetchers.js';
 export { ouraWebhookHandler, createOuraWebhookHandler, signOuraWebhook, verifyChallenge, OURA_WEBHOOK_DATA_TYPES } from './webhooks.js';

@@ -1,7 +1,5 @@
-/** Oura's OAuth and API settings, resolved once from the configuration. */
-import type { Config } from '../../config.js';
-import { SANDBOX_CLIENTS, sandboxPublicUrl, sandboxServerUrl, usesSandbox, type SettingsMode } from '../../sandbox/settings.js';
-import type { ProviderSettings } from '../types.js';
+/** Oura's declaration: configuration variables, endpoints, OAuth, priorities and its simulator. */
+import type { ProviderDeclaration } from '../types.js';
 
 /**
  * Scopes requested at authorization, only what the data types need:
@@ -21,29 +19,32 @@ import type { ProviderSettings } from '../types.js';
  */
 export const OURA_SCOPES = ['personal', 'daily', 'heartrate', 'workout', 'session', 'spo2', 'stress', 'heart_health'] as const;
 
-/** Oura itself, or the built-in simulator (src/sandbox/settings.ts explains the choice). */
-export function ouraSettings(config: Config, mode?: SettingsMode): ProviderSettings {
-  const sandbox = usesSandbox(config, config.oura.credentials, mode);
-  return {
-    credentials: sandbox ? SANDBOX_CLIENTS.oura : config.oura.credentials,
-    oauth: {
-      authorizationUrl: sandbox ? `${sandboxPublicUrl(config, 'oura')}/oauth/authorize` : config.oura.authorizationUrl,
-      tokenUrl: sandbox ? `${sandboxServerUrl(config, 'oura')}/oauth/token` : config.oura.tokenUrl,
-      scopes: [...OURA_SCOPES],
-      // Oura's token endpoint takes client_id / client_secret in the form body.
-      clientAuth: 'client_secret_post',
-      // Oura does not document PKCE.
-      pkce: false,
-      // Access tokens live about a day; refresh tokens are single-use and rotate on every refresh.
-      issuesRefreshTokens: true,
-    },
-    apiUrl: sandbox ? sandboxServerUrl(config, 'oura') : config.oura.apiUrl,
-    webhookVerificationToken: sandbox ? null : config.oura.webhookVerificationToken,
-    sandbox,
-  };
-}
-
-/** The verification token Oura echoes on subscription verification (OURA_WEBHOOK_VERIFICATION_TOKEN). */
-export function ouraWebhookVerificationToken(config: Config): string | null {
-  return config.oura.webhookVerificationToken;
-}
+export const ouraDeclaration: ProviderDeclaration = {
+  id: 'OURA',
+  slug: 'oura',
+  displayName: 'Oura',
+  envPrefix: 'OURA',
+  endpoints: {
+    authorizationUrl: 'https://cloud.ouraring.com/oauth/authorize',
+    tokenUrl: 'https://api.ouraring.com/oauth/token',
+    apiUrl: 'https://api.ouraring.com',
+  },
+  oauth: {
+    scopes: [...OURA_SCOPES],
+    // Oura's token endpoint takes client_id / client_secret in the form body.
+    clientAuth: 'client_secret_post',
+    // Oura does not document PKCE.
+    pkce: false,
+    // Access tokens live about a day; refresh tokens are single-use and rotate on every refresh.
+    issuesRefreshTokens: true,
+  },
+  // OURA_WEBHOOK_VERIFICATION_TOKEN: the token Oura's subscription challenge must present.
+  extraSettings: { webhookVerificationToken: { env: 'WEBHOOK_VERIFICATION_TOKEN', secret: true } },
+  // A ring: sleep and recovery first, training after a watch.
+  priority: { sleep: 1, recovery: 1, activity: 2, workout: 2 },
+  simulator: {
+    authorizationPath: '/oauth/authorize',
+    tokenPath: '/oauth/token',
+    start: async (options) => (await import('../../sandbox/oura/index.js')).startOuraFake(options),
+  },
+};

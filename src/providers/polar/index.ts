@@ -3,16 +3,14 @@ import { ProviderAuthError } from '../http.js';
 import type { ProviderAdapter } from '../types.js';
 import { PolarClient } from './client.js';
 import { createPolarDataTypes, type PolarFetchOptions } from './fetchers.js';
-import { polarSettings } from './settings.js';
+import { defineProvider } from '../define.js';
+import { polarDeclaration } from './settings.js';
 import { polarWebhookHandler } from './webhooks.js';
 import { polarWebhookRegistrar } from './webhook-registration.js';
 
 export function createPolarAdapter(options: PolarFetchOptions = {}): ProviderAdapter {
-  return {
-    id: 'POLAR',
-    slug: 'polar',
-    displayName: 'Polar',
-    settings: polarSettings,
+  return defineProvider({
+    ...polarDeclaration,
     providerUserIdFromToken(tokenResponse) {
       const id = tokenResponse.x_user_id;
       return typeof id === 'number' || (typeof id === 'string' && id !== '') ? String(id) : null;
@@ -36,12 +34,12 @@ export function createPolarAdapter(options: PolarFetchOptions = {}): ProviderAda
     dataTypes: createPolarDataTypes(options),
     webhooks: polarWebhookHandler,
     webhookRegistrar: polarWebhookRegistrar,
-  };
+  });
 }
 
 export const polarAdapter: ProviderAdapter = createPolarAdapter();
 
-export { polarSettings } from './settings.js';
+export { polarDeclaration, POLAR_SCOPE } from './settings.js';
 export { PolarClient } from './client.js';
 export { POLAR_DATA_TYPES, createPolarDataTypes } from './fetchers.js';
 export { polarWebhookHandler, POLAR_WEBHOOK_EVENT_TYPES, signPolarWebhook } from './webhooks.js';

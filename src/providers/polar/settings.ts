@@ -1,26 +1,31 @@
-/** Polar's OAuth and API settings, resolved once from the configuration. */
-import type { Config } from '../../config.js';
-import { SANDBOX_CLIENTS, sandboxPublicUrl, sandboxServerUrl, usesSandbox, type SettingsMode } from '../../sandbox/settings.js';
-import type { ProviderSettings } from '../types.js';
+/** Polar's declaration: configuration variables, endpoints, OAuth, priorities and its simulator. */
+import type { ProviderDeclaration } from '../types.js';
 
 export const POLAR_SCOPE = 'accesslink.read_all';
 
-/** Polar itself, or the built-in simulator (src/sandbox/settings.ts explains the choice). */
-export function polarSettings(config: Config, mode?: SettingsMode): ProviderSettings {
-  const sandbox = usesSandbox(config, config.polar.credentials, mode);
-  return {
-    credentials: sandbox ? SANDBOX_CLIENTS.polar : config.polar.credentials,
-    oauth: {
-      authorizationUrl: sandbox ? `${sandboxPublicUrl(config, 'polar')}/oauth2/authorization` : config.polar.authorizationUrl,
-      tokenUrl: sandbox ? `${sandboxServerUrl(config, 'polar')}/v2/oauth2/token` : config.polar.tokenUrl,
-      scopes: [POLAR_SCOPE],
-      // The token endpoint takes HTTP Basic client credentials only.
-      clientAuth: 'client_secret_basic',
-      pkce: false,
-      // Polar access tokens live for years; there is no refresh token. A 401 means revoked.
-      issuesRefreshTokens: false,
-    },
-    apiUrl: sandbox ? sandboxServerUrl(config, 'polar') : config.polar.apiUrl,
-    sandbox,
-  };
-}
+export const polarDeclaration: ProviderDeclaration = {
+  id: 'POLAR',
+  slug: 'polar',
+  displayName: 'Polar',
+  envPrefix: 'POLAR',
+  endpoints: {
+    authorizationUrl: 'https://flow.polar.com/oauth2/authorization',
+    tokenUrl: 'https://polarremote.com/v2/oauth2/token',
+    apiUrl: 'https://www.polaraccesslink.com',
+  },
+  oauth: {
+    scopes: [POLAR_SCOPE],
+    // The token endpoint takes HTTP Basic client credentials only.
+    clientAuth: 'client_secret_basic',
+    pkce: false,
+    // Polar access tokens live for years; there is no refresh token. A 401 means revoked.
+    issuesRefreshTokens: false,
+  },
+  // Training first (Polar watches), sleep and recovery after a ring.
+  priority: { sleep: 2, recovery: 2, activity: 1, workout: 1 },
+  simulator: {
+    authorizationPath: '/oauth2/authorization',
+    tokenPath: '/v2/oauth2/token',
+    start: async (options) => (await import('../../sandbox/polar/index.js')).startPolarFake(options),
+  },
+};

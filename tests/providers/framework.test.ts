@@ -1,0 +1,124 @@
+/**
+ * The provider framework: a provider is declared as data (variables, endpoints, priorities, its
+ * simulator) and the configuration, settings and sandbox need no edit for it. Checked with a
+ * made-up provider that exists only in this test.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { providerSettings } from '../../src/providers/define.js';
+import { PROVIDERS } from '../../src/providers/registry.js';
+import type { ProviderDeclaration } from '../../src/providers/types.js';
+import { startSandbox } from '../../src/sandbox/runtime.js';
+
+const started: string[] = [];
+
+const acme: ProviderDeclaration = {
+  id: 'ACME' as ProviderDeclaration['id'],
+  slug: 'acme',
+  displayName: 'Acme',
+  envPrefix: 'ACME',
+  endpoints: { authorizationUrl: 'https://auth.acme.test/authorize', tokenUrl: 'https://auth.acme.test/token', apiUrl: 'https://api.acme.test' },
+  oauth: { scopes: ['read'], clientAuth: 'client_secret_post', pkce: false, issuesRefreshTokens: true },
+  extraSettings: { webhookVerificationToken: { env: 'WEBHOOK_VERIFY_TOKEN', secret: true }, region: { env: 'REGION' } },
+  priority: { sleep: 3, recovery: 0, activity: 3, workout: 3 },
+  simulator: {
+    authorizationPath: '/consent',
+    tokenPath: '/oauth/token',
+    async start(options) {
+      started.push(`${options.clientId}:${options.clientSecret}:${options.seed}`);
+      const server = http.createServer((_req, res) => res.end('acme'));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+    },
+  },
+};
+const declarations = [...PROVIDERS, acme];
+
+describe('provider declarations drive the configuration', () => {
+  test('a declared provider gets its variables, defaults and extras parsed', () => {
+    const config = loadConfig(
+      { ACME_CLIENT_ID: 'id', ACME_CLIENT_SECRET: 's3cret', ACME_API_URL: 'http://127.0.0.1:9/acme/v1/', ACME_WEBHOOK_VERIFY_TOKEN: 'vt', SANDBOX: 'false' },
+      declarations,
+    );
+    expect(config.providers.acme).toEqual({
+      credentials: { clientId: 'id', clientSecret: 's3cret' },
+      authorizationUrl: 'https://auth.acme.test/authorize',
+      tokenUrl: 'https://auth.acme.test/token',
+      apiUrl: 'http://127.0.0.1:9/acme/v1',
+      extras: { webhookVerificationToken: 'vt', region: null },
+      secrets: ['vt', 's3cret'],
+    });
+    // The registered ones are parsed by the same code.
+    expect(config.providers.polar.apiUrl).toBe('https://www.polaraccesslink.com');
+    expect(config.providers.oura.credentials).toBeNull();
+  });
+
+  test('bad values name the declared variable', () => {
+    expect(() => loadConfig({ ACME_CLIENT_ID: 'id' }, declarations)).toThrow(new ConfigError('ACME_CLIENT_ID and ACME_CLIENT_SECRET must be set together'));
+    expect(() => loadConfig({ ACME_TOKEN_URL: 'not a url' }, declarations)).toThrow(/ACME_TOKEN_URL must be an absolute URL/);
+  });
+
+  test('default priorities follow the declared ranks, ties in registry order; overrides must name known providers', () => {
+    const config = loadConfig({}, declarations);
+    expect(config.providerPriority.recovery).toEqual(['ACME', 'OURA', 'POLAR']);
+    expect(config.providerPriority.sleep).toEqual(['OURA', 'POLAR', 'ACME']);
+    expect(config.providerPriority.workout).toEqual(['POLAR', 'OURA', 'ACME']);
+    // Listed ones first, the rest in the default order.
+    expect(loadConfig({ PROVIDER_PRIORITY_WORKOUT: 'acme' }, declarations).providerPriority.workout).toEqual(['ACME', 'POLAR', 'OURA']);
+    expect(() => loadConfig({ PROVIDER_PRIORITY_SLEEP: 'acme,garmin' }, declarations)).toThrow('PROVIDER_PRIORITY_SLEEP names unknown providers: GARMIN (known: polar, oura, acme)');
+  });
+
+  test('the registered providers keep their documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.providerPriority).toEqual({
+      sleep: ['OURA', 'POLAR'],
+      recovery: ['OURA', 'POLAR'],
+      activity: ['POLAR', 'OURA'],
+      workout: ['POLAR', 'OURA'],
+    });
+    expect(config.providers.oura.extras).toEqual({ webhookVerificationToken: null });
+  });
+});
+
+describe('provider settings and the sandbox come from the declaration', () => {
+  test('real side: configured endpoints and extras; sandbox side: the simulator, no extras', () => {
+    const config = loadConfig({ ACME_CLIENT_ID: 'id', ACME_CLIENT_SECRET: 's', ACME_WEBHOOK_VERIFY_TOKEN: 'vt', PUBLIC_URL: 'http://gw.test:4000' }, declarations);
+    const real = providerSettings(config, acme);
+    expect(real).toMatchObject({
+      sandbox: false,
+      credentials: { clientId: 'id', clientSecret: 's' },
+      apiUrl: 'https://api.acme.test',
+      webhookVerificationToken: 'vt',
+      oauth: { authorizationUrl: 'https://auth.acme.test/authorize', tokenUrl: 'https://auth.acme.test/token', scopes: ['read'], clientAuth: 'client_secret_post' },
+    });
+    const simulated = providerSettings(config, acme, { sandbox: true });
+    expect(simulated).toMatchObject({
+      sandbox: true,
+      credentials: { clientId: 'sandbox-acme-client', clientSecret: 'sandbox-acme-secret' },
+      webhookVerificationToken: null,
+      extras: { webhookVerificationToken: null, region: null },
+      oauth: { authorizationUrl: 'http://gw.test:4000/sandbox/acme/consent' },
+    });
+  });
+
+  test('startSandbox starts every declared simulator and routes server-to-server calls to it', async () => {
+    const config = loadConfig({ PUBLIC_URL: 'http://gw-sandbox.test:4000', SANDBOX_SEED: '7' }, [acme]);
+    const runtime = await startSandbox(config, createLogger({ level: 'error' }), [acme]);
+    try {
+      expect(started).toContain('sandbox-acme-client:sandbox-acme-secret:7');
+      const url = runtime.endpoints.get('acme');
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const settings = providerSettings(config, acme);
+      expect(settings.sandbox).toBe(true);
+      expect(settings.apiUrl).toBe(url);
+      expect(settings.oauth.tokenUrl).toBe(`${url}/oauth/token`);
+      expect(await (await fetch(settings.apiUrl)).text()).toBe('acme');
+    } finally {
+      await runtime.close();
+    }
+    // Closed: calls go through PUBLIC_URL again.
+    expect(providerSettings(config, acme).apiUrl).toBe('http://gw-sandbox.test:4000/sandbox/acme');
+  });
+});
