@@ -1,4 +1,5 @@
 import type { DailyActivity, Recovery, SleepSession, Workout } from '../../generated/prisma/client.js';
+import { primaryActivity, primaryRecovery, primarySleep, primaryWorkouts } from '../../services/days.js';
 import { builder } from '../builder.js';
 import { DailyActivityRef } from './daily-activity.js';
 import { RecoveryRef } from './recovery.js';
@@ -26,38 +27,24 @@ DayRef.implement({
       type: SleepSessionRef,
       nullable: true,
       description: "The night's main sleep from the provider ranked first by PROVIDER_PRIORITY_SLEEP (default oura,polar) that has one.",
-      resolve: (d, _args, ctx) => pickByPriority(d.sleep.filter((s) => s.type === 'MAIN'), ctx.config.providerPriority.sleep) ?? pickByPriority(d.sleep, ctx.config.providerPriority.sleep),
+      resolve: (d, _args, ctx) => primarySleep(d, ctx.config),
     }),
     primaryRecovery: t.field({
       type: RecoveryRef,
       nullable: true,
       description: 'Recovery from the provider ranked first by PROVIDER_PRIORITY_RECOVERY (default oura,polar).',
-      resolve: (d, _args, ctx) => pickByPriority(d.recovery, ctx.config.providerPriority.recovery),
+      resolve: (d, _args, ctx) => primaryRecovery(d, ctx.config),
     }),
     primaryActivity: t.field({
       type: DailyActivityRef,
       nullable: true,
       description: 'Activity from the provider ranked first by PROVIDER_PRIORITY_ACTIVITY (default polar,oura).',
-      resolve: (d, _args, ctx) => pickByPriority(d.activity, ctx.config.providerPriority.activity),
+      resolve: (d, _args, ctx) => primaryActivity(d, ctx.config),
     }),
     primaryWorkouts: t.field({
       type: [WorkoutRef],
       description: 'Each session once: workouts that are not a duplicate of another provider\'s record (see Workout.duplicateOf; PROVIDER_PRIORITY_WORKOUT).',
-      resolve: (d) => d.workouts.filter((w) => w.duplicateOfId === null),
+      resolve: (d) => primaryWorkouts(d),
     }),
   }),
 });
-
-function pickByPriority<T extends { provider: string }>(records: T[], priority: readonly string[]): T | null {
-  let best: T | null = null;
-  let bestRank = Infinity;
-  for (const record of records) {
-    const index = priority.indexOf(record.provider);
-    const rank = index < 0 ? priority.length : index;
-    if (rank < bestRank) {
-      best = record;
-      bestRank = rank;
-    }
-  }
-  return best;
-}

@@ -1,6 +1,6 @@
 import { createGraphQLError } from 'graphql-yoga';
 import { Prisma } from '../../generated/prisma/client.js';
-import type { Provider } from '../../generated/prisma/enums.js';
+import { RECORD_ORDER, recordRangeWhere } from '../../services/records.js';
 import { builder } from '../builder.js';
 import { dateRange } from '../dates.js';
 import { columnPlanFor } from '../loaders/day-columns.js';
@@ -24,13 +24,6 @@ export const UserRef = builder.prismaNode('User', {
       to: t.arg({ type: 'LocalDate', required: true, description: 'Last local date, inclusive.' }),
       provider: t.arg({ type: ProviderEnum, description: 'Only records from this provider.' }),
     });
-    const rangeWhere = (args: { from: string; to: string; provider?: string | null }) => {
-      const { from, to } = dateRange(args.from, args.to);
-      return {
-        localDate: { gte: from, lte: to },
-        ...(args.provider ? { provider: args.provider as Provider } : {}),
-      };
-    };
     return {
       externalId: t.exposeString('externalId', {
         nullable: true,
@@ -45,31 +38,31 @@ export const UserRef = builder.prismaNode('User', {
         cursor: 'id',
         description: 'Workouts whose local date is in the range, oldest first.',
         args: range(),
-        query: (args) => ({ where: rangeWhere(args), orderBy: [{ startTime: 'asc' }, { id: 'asc' }] }),
+        query: (args) => ({ where: recordRangeWhere(args), orderBy: RECORD_ORDER.workouts }),
       }),
       sleepSessions: t.relatedConnection('sleepSessions', {
         cursor: 'id',
         description: 'Sleep periods whose local date (the morning they ended) is in the range.',
         args: range(),
-        query: (args) => ({ where: rangeWhere(args), orderBy: [{ startTime: 'asc' }, { id: 'asc' }] }),
+        query: (args) => ({ where: recordRangeWhere(args), orderBy: RECORD_ORDER.sleepSessions }),
       }),
       recoveries: t.relatedConnection('recoveries', {
         cursor: 'id',
         description: 'Nightly recovery records (Nightly Recharge, readiness) in the range.',
         args: range(),
-        query: (args) => ({ where: rangeWhere(args), orderBy: [{ localDate: 'asc' }, { id: 'asc' }] }),
+        query: (args) => ({ where: recordRangeWhere(args), orderBy: RECORD_ORDER.recoveries }),
       }),
       dailyActivities: t.relatedConnection('dailyActivities', {
         cursor: 'id',
         description: 'Daily activity summaries in the range.',
         args: range(),
-        query: (args) => ({ where: rangeWhere(args), orderBy: [{ localDate: 'asc' }, { id: 'asc' }] }),
+        query: (args) => ({ where: recordRangeWhere(args), orderBy: RECORD_ORDER.dailyActivities }),
       }),
       vo2MaxEstimates: t.relatedConnection('vo2MaxEstimates', {
         cursor: 'id',
         description: 'VO2max estimates in the range.',
         args: range(),
-        query: (args) => ({ where: rangeWhere(args), orderBy: [{ measuredAt: 'asc' }, { id: 'asc' }] }),
+        query: (args) => ({ where: recordRangeWhere(args), orderBy: RECORD_ORDER.vo2MaxEstimates }),
       }),
       heartRate: t.relatedConnection('heartRate', {
         type: HeartRateSampleRef,

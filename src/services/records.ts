@@ -1,0 +1,133 @@
+/**
+ * The record look-ups both APIs share: which rows a date range selects, in which order, and the
+ * cursor pages over them. GraphQL's connections (src/graphql/types/user.ts) use the filters and
+ * orders; MCP's list tools use the page functions built on the same filters and orders.
+ */
+import type { Provider, WorkoutSport } from '../generated/prisma/enums.js';
+import { dateRange } from '../graphql/dates.js';
+import type { ReadContext } from './context.js';
+
+export interface RecordRange {
+  from: string;
+  to: string;
+  provider?: string | null;
+}
+
+/** Records whose local date is in [from, to] (validated: at most `maxDays`), optionally from one provider. */
+export function recordRangeWhere(args: RecordRange, maxDays?: number) {
+  const { from, to } = dateRange(args.from, args.to, maxDays);
+  return {
+    localDate: { gte: from, lte: to },
+    ...(args.provider ? { provider: args.provider as Provider } : {}),
+  };
+}
+
+/** The order of each record list (ties broken by id, so cursors are stable). */
+export const RECORD_ORDER = {
+  workouts: [{ startTime: 'asc' as const }, { id: 'asc' as const }],
+  sleepSessions: [{ startTime: 'asc' as const }, { id: 'asc' as const }],
+  recoveries: [{ localDate: 'asc' as const }, { id: 'asc' as const }],
+  dailyActivities: [{ localDate: 'asc' as const }, { id: 'asc' as const }],
+  vo2MaxEstimates: [{ measuredAt: 'asc' as const }, { id: 'asc' as const }],
+};
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque: pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** Cursor = the last row's id (the same cursor column GraphQL's connections use), base64url-wrapped. */
+export function encodeCursor(id: string): string {
+  return Buffer.from(`c:${id}`).toString('base64url');
+}
+
+export class InvalidCursorError extends Error {
+  override name = 'InvalidCursorError';
+}
+
+export function decodeCursor(cursor: string | null | undefined): string | null {
+  if (!cursor) return null;
+  const text = Buffer.from(cursor, 'base64url').toString();
+  if (!text.startsWith('c:') || text.length < 3) throw new InvalidCursorError('cursor is not one this server issued');
+  return text.slice(2);
+}
+
+async function page<T extends { id: string }>(rows: Promise<T[]>, limit: number): Promise<Page<T>> {
+  const list = await rows;
+  const items = list.slice(0, limit);
+  return { items, nextCursor: list.length > limit ? encodeCursor(items[items.length - 1].id) : null };
+}
+
+const after = (cursor: string | null): { cursor?: { id: string }; skip?: number } => (cursor ? { cursor: { id: cursor }, skip: 1 } : {});
+
+export interface PageArgs extends RecordRange {
+  userId: string;
+  limit: number;
+  cursor?: string | null;
+  maxDays?: number;
+}
+
+export function workoutsPage(ctx: ReadContext, args: PageArgs & { sport?: WorkoutSport | null }) {
+  return page(
+    ctx.prisma.workout.findMany({
+      where: { userId: args.userId, ...recordRangeWhere(args, args.maxDays), ...(args.sport ? { sport: args.sport } : {}) },
+      orderBy: RECORD_ORDER.workouts,
+      take: args.limit + 1,
+      ...after(decodeCursor(args.cursor)),
+    }),
+    args.limit,
+  );
+}
+
+export function sleepPage(ctx: ReadContext, args: PageArgs) {
+  return page(
+    ctx.prisma.sleepSession.findMany({
+      where: { userId: args.userId, ...recordRangeWhere(args, args.maxDays) },
+      orderBy: RECORD_ORDER.sleepSessions,
+      take: args.limit + 1,
+      ...after(decodeCursor(args.cursor)),
+    }),
+    args.limit,
+  );
+}
+
+export function vo2MaxPage(ctx: ReadContext, args: PageArgs) {
+  return page(
+    ctx.prisma.vo2MaxEstimate.findMany({
+      where: { userId: args.userId, ...recordRangeWhere(args, args.maxDays) },
+      orderBy: RECORD_ORDER.vo2MaxEstimates,
+      take: args.limit + 1,
+      ...after(decodeCursor(args.cursor)),
+    }),
+    args.limit,
+  );
+}
+
+/** One workout of one user (null when it does not exist or belongs to someone else). */
+export function findWorkout(ctx: ReadContext, userId: string, id: string) {
+  return ctx.prisma.workout.findFirst({ where: { id, userId } });
+}
+
+/** Heart-rate samples in [from, to), oldest first (the order of User.heartRate). */
+export function heartRateSamples(ctx: ReadContext, userId: string, from: Date, to: Date, provider?: Provider | null) {
+  return ctx.prisma.heartRateSample.findMany({
+    where: { userId, time: { gte: from, lt: to }, ...(provider ? { provider } : {}) },
+    orderBy: [{ time: 'asc' }, { provider: 'asc' }],
+    select: { time: true, bpm: true, provider: true, sourceDevice: true, context: true },
+  });
+}
+
+/** Users, oldest first (the order of Query.users); `search` matches the external id. */
+export function usersPage(ctx: ReadContext, args: { limit: number; cursor?: string | null; search?: string | null }) {
+  return page(
+    ctx.prisma.user.findMany({
+      where: args.search ? { externalId: { contains: args.search, mode: 'insensitive' } } : {},
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: args.limit + 1,
+      ...after(decodeCursor(args.cursor)),
+      include: { connections: { select: { provider: true, status: true, sandbox: true, lastSyncedAt: true }, orderBy: { createdAt: 'asc' } } },
+    }),
+    args.limit,
+  );
+}
