@@ -92,18 +92,6 @@ export function sleepPage(ctx: ReadContext, args: PageArgs) {
   );
 }
 
-export function vo2MaxPage(ctx: ReadContext, args: PageArgs) {
-  return page(
-    ctx.prisma.vo2MaxEstimate.findMany({
-      where: { userId: args.userId, ...recordRangeWhere(args, args.maxDays) },
-      orderBy: RECORD_ORDER.vo2MaxEstimates,
-      take: args.limit + 1,
-      ...after(decodeCursor(args.cursor)),
-    }),
-    args.limit,
-  );
-}
-
 /** One workout of one user (null when it does not exist or belongs to someone else). */
 export function findWorkout(ctx: ReadContext, userId: string, id: string) {
   return ctx.prisma.workout.findFirst({ where: { id, userId } });
