@@ -94,6 +94,29 @@ export class ProviderNetworkError extends ProviderError {}
 
 const BODY_EXCERPT_CHARS = 300;
 
+/**
+ * A provider API URL: `path` under `base`, keeping the base's own path prefix
+ * (https://proxy.example/polar + /v3/users -> https://proxy.example/polar/v3/users).
+ */
+export function apiUrl(base: string, path: string, query?: Record<string, string>): string {
+  const url = new URL(path.replace(/^\/+/, ''), `${base.replace(/\/+$/, '')}/`);
+  if (query) for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+  return url.toString();
+}
+
+/**
+ * An absolute URL the provider handed out (Polar's transaction listings name its own host) as a
+ * URL under our configured base: kept when it is already under the base, else its path and query
+ * are put under the base. Tokens thus only ever go to the configured base, which may be a proxy
+ * with a path prefix.
+ */
+export function underBase(base: string, absolute: string): string {
+  const root = base.replace(/\/+$/, '');
+  if (absolute === root || absolute.startsWith(`${root}/`) || absolute.startsWith(`${root}?`)) return absolute;
+  const given = new URL(absolute);
+  return apiUrl(root, `${given.pathname}${given.search}`);
+}
+
 /** Retry-After as delta-seconds or HTTP-date -> milliseconds (null when absent or unreadable). */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
   if (value === null) return null;

@@ -8,9 +8,13 @@ import { createTestApp, type TestApp } from './test-app.js';
 export const OURA_VERIFICATION_TOKEN = 'oura-verify-0123456789';
 
 /** A gateway wired to a Polar fake and an Oura fake on loopback, configured only through environment variables. */
-export async function startTwoProviderStack(variant: DatabaseVariant, env: Record<string, string> = {}) {
+export async function startTwoProviderStack(
+  variant: DatabaseVariant,
+  env: Record<string, string> | ((fakes: { polar: PolarFake; oura: OuraFake }) => Promise<Record<string, string>>) = {},
+) {
   const polar = await startPolarFake({ today: TODAY, days: 40, seed: 11 });
   const oura = await startOuraFake({ today: TODAY, days: 40, seed: 11 });
+  const extra = typeof env === 'function' ? await env({ polar, oura }) : env;
   const t = await createTestApp(
     variant,
     {
@@ -31,7 +35,7 @@ export async function startTwoProviderStack(variant: DatabaseVariant, env: Recor
       SYNC_BACKFILL_DAYS: '30',
       SYNC_POLLING_INTERVAL_SECONDS: '1',
       SYNC_INTERVAL_SECONDS: '0',
-      ...env,
+      ...extra,
     },
     { http: createHttpClient({ baseDelayMs: 5, maxDelayMs: 2000 }), today: () => TODAY },
   );

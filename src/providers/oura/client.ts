@@ -4,7 +4,7 @@
  * error too (the path is wrong), a 404 on a single document is null.
  */
 import type { Json } from '../../normalize/records.js';
-import { ProviderHttpError, type HttpClient } from '../http.js';
+import { apiUrl, ProviderHttpError, type HttpClient } from '../http.js';
 
 export type JsonObject = { [key: string]: Json };
 
@@ -36,9 +36,7 @@ export class OuraClient {
   ) {}
 
   private url(path: string, query?: Record<string, string>): string {
-    const url = new URL(path.replace(/^\//, ''), `${this.apiUrl.replace(/\/$/, '')}/`);
-    if (query) for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-    return url.toString();
+    return apiUrl(this.apiUrl, path, query);
   }
 
   /** GET -> parsed JSON object; null on 404 when `notFoundAsNull`. */

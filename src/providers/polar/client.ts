@@ -4,7 +4,7 @@
  * typed errors.
  */
 import type { Json } from '../../normalize/records.js';
-import { ProviderHttpError, type HttpClient, type HttpResponse } from '../http.js';
+import { apiUrl, ProviderHttpError, underBase, type HttpClient, type HttpResponse } from '../http.js';
 
 export type JsonObject = { [key: string]: Json };
 
@@ -31,27 +31,17 @@ export interface PolarTransaction {
 const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export class PolarClient {
-  private readonly origin: string;
-
   constructor(
     private readonly http: HttpClient,
     private readonly apiUrl: string,
     private readonly accessToken: string,
-  ) {
-    this.origin = new URL(apiUrl).origin;
-  }
+  ) {}
 
   private url(path: string, query?: Record<string, string>): string {
-    const url = new URL(path, `${this.apiUrl.replace(/\/$/, '')}/`);
-    if (query) for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-    return url.toString();
+    return apiUrl(this.apiUrl, path, query);
   }
 
   private send(method: string, url: string, body?: object): Promise<HttpResponse> {
-    // Transaction listings hand out absolute URLs: never send the token anywhere but the API host.
-    if (new URL(url).origin !== this.origin) {
-      throw new ProviderHttpError(`Refusing to call ${new URL(url).origin}: not the AccessLink host`, 0);
-    }
     return this.http.request({
       method,
       url,
@@ -62,7 +52,9 @@ export class PolarClient {
 
   /** GET -> parsed JSON, or null for 204 / empty body (and for 404 when `notFoundAsNull`). */
   async getJson(urlOrPath: string, query?: Record<string, string>, notFoundAsNull = true): Promise<Json | null> {
-    const url = /^https?:\/\//.test(urlOrPath) ? urlOrPath : this.url(urlOrPath, query);
+    // Transaction listings hand out absolute URLs on Polar's own host: they are put under the
+    // configured base (a proxy's path prefix kept), so the token never goes anywhere else.
+    const url = /^https?:\/\//.test(urlOrPath) ? underBase(this.apiUrl, urlOrPath) : this.url(urlOrPath, query);
     const res = await this.send('GET', url);
     if (res.status === 404) {
       if (notFoundAsNull) return null;
