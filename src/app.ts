@@ -5,6 +5,10 @@
  */
 import type PgBoss from 'pg-boss';
 import { ensureInitialApiKey } from './auth/api-keys.js';
+import { BoundaryFactory } from './auth/boundary.js';
+import { IdpTokenVerifier } from './auth/idp.js';
+import { PrincipalResolver } from './auth/principal.js';
+import { signingKeys, UserTokenSigner } from './auth/user-tokens.js';
 import type { Config } from './config.js';
 import { ConnectionService } from './connections/service.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -30,6 +34,9 @@ export interface App {
   boss: PgBoss;
   sync: SyncEngine;
   connections: ConnectionService;
+  /** Bearer credentials -> principals, and their boundaries: shared by every API over these services. */
+  principals: PrincipalResolver;
+  boundaries: BoundaryFactory;
   /** The built-in provider simulators (null with SANDBOX=false). */
   sandbox: SandboxRuntime | null;
   /** Migrations applied by this start (empty when the database was current). */
@@ -55,7 +62,7 @@ export interface AppOptions {
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger();
-  for (const secret of [...Object.values(config.providers).flatMap((p) => p.secrets), config.encryptionKey, config.initialApiKey, ...config.encryptionKeysPrevious]) {
+  for (const secret of [...Object.values(config.providers).flatMap((p) => p.secrets), config.encryptionKey, config.initialApiKey, ...config.encryptionKeysPrevious, config.userTokens.signingKey, ...config.userTokens.signingKeysPrevious]) {
     registerSecret(secret);
   }
   const cipher = loadTokenCipher(config);
@@ -88,7 +95,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }
     mark('workers');
     const connections = new ConnectionService({ prisma, config, cipher, sync, logger });
-    const services = { prisma, config, cipher, sync, connections };
+    const signer = new UserTokenSigner({
+      keys: signingKeys(config.userTokens, () => cipher.deriveKeys('wearable-graph user tokens v1')),
+      publicUrl: config.publicUrl,
+    });
+    const principals = new PrincipalResolver({ prisma, signer, idp: config.userTokens.idp ? new IdpTokenVerifier(config.userTokens.idp) : null });
+    const boundaries = new BoundaryFactory(prisma);
+    const services = { prisma, config, cipher, sync, connections, principals, boundaries };
     const webhookRoutes = useWebhookRoutes({ prisma, config, cipher, sync, logger });
     const yoga = createYogaServer({
       services,
@@ -110,6 +123,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       boss: startedBoss,
       sync,
       connections,
+      principals,
+      boundaries,
       sandbox,
       appliedMigrations,
       generatedApiKey: generatedKey,

@@ -69,6 +69,41 @@ export interface Config {
   graphql: GraphQLLimitsConfig;
   /** Built-in provider simulators (src/sandbox/) for providers without credentials. */
   sandbox: SandboxConfig;
+  /** Tokens that act for one user (src/auth/user-tokens.ts, src/auth/idp.ts). */
+  userTokens: UserTokenConfig;
+}
+
+export const USER_TOKEN_SCOPE_NAMES = ['SELF_READ', 'SELF_CONNECT', 'SELF_INGEST'] as const;
+export type UserTokenScopeName = (typeof USER_TOKEN_SCOPE_NAMES)[number];
+
+export interface UserTokenConfig {
+  /** USER_TOKEN_SIGNING_KEY (32 bytes, hex or base64); null: derived from the encryption key. */
+  signingKey: string | null;
+  /** USER_TOKEN_SIGNING_KEY_PREVIOUS: keys that still verify tokens during a rotation. */
+  signingKeysPrevious: string[];
+  /** USER_TOKEN_MAX_TTL_SECONDS (default and ceiling 30 days): the longest createUserToken grants. */
+  maxTtlSeconds: number;
+  /** USER_TOKEN_RATE_LIMIT_PER_MINUTE: requests per minute per user (all its tokens together); 0 = unlimited. */
+  rateLimitPerMinute: number;
+  /** The operator's identity provider, whose access tokens also act for one user; null: none. */
+  idp: IdpConfig | null;
+}
+
+export interface IdpConfig {
+  /** USER_TOKEN_ISSUER: the `iss` its tokens carry. */
+  issuer: string;
+  /** USER_TOKEN_JWKS_URL: its signing keys (fetched when a token names an unknown key id, cached). */
+  jwksUrl: string;
+  /** USER_TOKEN_AUDIENCE: the `aud` its tokens must carry (null: not checked). */
+  audience: string | null;
+  /** USER_TOKEN_USER_CLAIM (default sub): the claim holding the user's externalId. */
+  userClaim: string;
+  /** USER_TOKEN_SCOPES_CLAIM (default scope): space-separated string or array of scopes. */
+  scopesClaim: string;
+  /** USER_TOKEN_DEFAULT_SCOPES (default SELF_READ): scopes of a token whose scope claim names none of ours. */
+  defaultScopes: UserTokenScopeName[];
+  /** USER_TOKEN_JWKS_COOLDOWN_SECONDS (default 30): least time between two JWKS fetches. */
+  jwksCooldownSeconds: number;
 }
 
 export interface SandboxConfig {
@@ -205,6 +240,31 @@ function corsOrigins(env: Env): '*' | string[] | null {
     });
 }
 
+function userTokenScopes(env: Env, name: string, fallback: UserTokenScopeName[]): UserTokenScopeName[] {
+  const raw = str(env, name);
+  if (!raw) return fallback;
+  const list = raw.split(/[\s,]+/).filter(Boolean).map((s) => s.toUpperCase());
+  const unknown = list.filter((s) => !USER_TOKEN_SCOPE_NAMES.includes(s as UserTokenScopeName));
+  if (unknown.length) throw new ConfigError(`${name} names unknown scopes: ${unknown.join(', ')} (known: ${USER_TOKEN_SCOPE_NAMES.join(', ')})`);
+  return [...new Set(list as UserTokenScopeName[])];
+}
+
+function idp(env: Env): IdpConfig | null {
+  const issuer = str(env, 'USER_TOKEN_ISSUER');
+  const jwks = str(env, 'USER_TOKEN_JWKS_URL');
+  if (!issuer && !jwks) return null;
+  if (!issuer || !jwks) throw new ConfigError('USER_TOKEN_ISSUER and USER_TOKEN_JWKS_URL must be set together');
+  return {
+    issuer,
+    jwksUrl: url(env, 'USER_TOKEN_JWKS_URL', jwks),
+    audience: str(env, 'USER_TOKEN_AUDIENCE'),
+    userClaim: str(env, 'USER_TOKEN_USER_CLAIM') ?? 'sub',
+    scopesClaim: str(env, 'USER_TOKEN_SCOPES_CLAIM') ?? 'scope',
+    defaultScopes: userTokenScopes(env, 'USER_TOKEN_DEFAULT_SCOPES', ['SELF_READ']),
+    jwksCooldownSeconds: int(env, 'USER_TOKEN_JWKS_COOLDOWN_SECONDS', 30, 0, 3600),
+  };
+}
+
 function logLevel(env: Env): LogLevel {
   const value = str(env, 'LOG_LEVEL') ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(value)) throw new ConfigError(`LOG_LEVEL must be debug, info, warn or error (got "${value}")`);
@@ -266,6 +326,16 @@ export function loadConfig(env: Env = process.env, providers: readonly ProviderD
     sandbox: {
       enabled: bool(env, 'SANDBOX', true),
       seed: int(env, 'SANDBOX_SEED', 42, 0, 2 ** 31 - 1),
+    },
+    userTokens: {
+      signingKey: str(env, 'USER_TOKEN_SIGNING_KEY'),
+      signingKeysPrevious: (str(env, 'USER_TOKEN_SIGNING_KEY_PREVIOUS') ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      maxTtlSeconds: int(env, 'USER_TOKEN_MAX_TTL_SECONDS', 30 * 24 * 3600, 60, 30 * 24 * 3600),
+      rateLimitPerMinute: int(env, 'USER_TOKEN_RATE_LIMIT_PER_MINUTE', 120, 0, 1_000_000),
+      idp: idp(env),
     },
   };
 }

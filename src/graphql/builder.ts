@@ -15,7 +15,8 @@ export const MAX_PAGE_SIZE = 100;
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
   PrismaTypes: PrismaTypes;
-  AuthScopes: { read: boolean; write: boolean; admin: boolean };
+  /** read/write/admin/connect/ingest: capabilities (src/auth/principal.ts); apiKey: any API key (not a user token). */
+  AuthScopes: { read: boolean; write: boolean; admin: boolean; connect: boolean; ingest: boolean; apiKey: boolean };
   DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: Date; Output: Date };
@@ -29,14 +30,20 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (ctx) => ({
-      read: ctx.apiKey.scopes.includes('READ'),
-      write: ctx.apiKey.scopes.includes('WRITE'),
-      admin: ctx.apiKey.scopes.includes('ADMIN'),
+      read: ctx.boundary.can('read'),
+      write: ctx.boundary.can('write'),
+      admin: ctx.boundary.can('admin'),
+      connect: ctx.boundary.can('connect'),
+      ingest: ctx.boundary.can('ingest'),
+      apiKey: ctx.principal.kind === 'apiKey',
     }),
-    unauthorizedError: () =>
-      createGraphQLError('Forbidden: this API key lacks the scope this field needs', {
-        extensions: { code: 'FORBIDDEN' },
-      }),
+    unauthorizedError: (_parent, ctx) =>
+      createGraphQLError(
+        ctx.principal?.kind === 'user'
+          ? 'Forbidden: this user token lacks the scope this field needs (or the field needs an API key)'
+          : 'Forbidden: this API key lacks the scope this field needs',
+        { extensions: { code: 'FORBIDDEN' } },
+      ),
   },
   relay: {
     clientMutationId: 'omit',

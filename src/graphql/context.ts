@@ -1,4 +1,5 @@
-import type { AuthenticatedKey } from '../auth/api-keys.js';
+import type { AccessBoundary, BoundaryFactory } from '../auth/boundary.js';
+import type { Principal, PrincipalResolver } from '../auth/principal.js';
 import type { Config } from '../config.js';
 import type { ConnectionService } from '../connections/service.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
@@ -13,13 +14,20 @@ export interface AppServices {
   cipher: TokenCipher;
   sync: SyncEngine;
   connections: ConnectionService;
+  /** Resolves bearer credentials (API keys, user tokens) to principals. */
+  principals: PrincipalResolver;
+  boundaries: BoundaryFactory;
 }
 
 export interface GraphQLContext extends AppServices {
-  apiKey: AuthenticatedKey;
+  /** Who asks (src/auth/principal.ts). */
+  principal: Principal;
+  /** What it may see; `prisma` below is `boundary.prisma`, confined to one user for a user token. */
+  boundary: AccessBoundary;
   loaders: ReturnType<typeof createLoaders>;
 }
 
-export function createLoaders(prisma: PrismaClient) {
-  return { days: createDayLoader(prisma) };
+/** `prisma`: the unconfined client (the days loader reads its driver directly); user ids pass the boundary first. */
+export function createLoaders(prisma: PrismaClient, boundary: AccessBoundary) {
+  return { days: createDayLoader(prisma, boundary) };
 }

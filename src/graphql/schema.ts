@@ -13,13 +13,17 @@ import './types/day.js';
 import './types/connection.js';
 import './types/user.js';
 import './types/api-key.js';
+import './types/user-token.js';
 import './types/provider.js';
 import './types/sync-run.js';
 import './types/connection-mutations.js';
 import './types/sync-progress.js';
 import './federation.js';
 
-builder.queryType({ description: 'Read health data. Every operation needs "Authorization: Bearer <api key>".' });
+builder.queryType({
+  description: 'Read health data. Every operation needs "Authorization: Bearer <API key or user token>"; a user token reads its own user only.',
+  authScopes: { read: true },
+});
 builder.mutationType({ description: 'Change data. Each mutation says which key scope it needs.' });
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -1,4 +1,5 @@
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { rateKeyOf, type Principal } from '../auth/principal.js';
 
 /**
  * A token bucket per API key: `perMinute` requests a minute, refilled continuously, with a burst of
@@ -41,20 +42,29 @@ export class RateLimiter {
   }
 }
 
-export function rateLimited(retryAfterSeconds: number) {
-  return createGraphQLError(`Rate limit exceeded for this API key: retry after ${retryAfterSeconds} s.`, {
+export function rateLimited(retryAfterSeconds: number, who = 'API key') {
+  return createGraphQLError(`Rate limit exceeded for this ${who}: retry after ${retryAfterSeconds} s.`, {
     extensions: { code: 'RATE_LIMITED', retryAfterSeconds, http: { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } } },
   });
 }
 
-/** Must come after useApiKeyAuth (it reads the authenticated key from the context). 0 = off. */
-export function useRateLimit(options: { perMinute: number; now?: () => number }): Plugin<{ apiKey?: { id: string } }> {
-  const limiter = options.perMinute > 0 ? new RateLimiter(options.perMinute, options.now) : null;
+/**
+ * Must come after usePrincipalAuth (it reads the principal from the context). API keys get
+ * `perMinute` each; user tokens get `userPerMinute` per user (all of one user's tokens share a
+ * bucket), so one user's app cannot starve the others nor the operator's backend. 0 = off.
+ */
+export function useRateLimit(options: { perMinute: number; userPerMinute?: number; now?: () => number }): Plugin<{ principal?: Principal }> {
+  const keys = options.perMinute > 0 ? new RateLimiter(options.perMinute, options.now) : null;
+  const userPerMinute = options.userPerMinute ?? options.perMinute;
+  const users = userPerMinute > 0 ? new RateLimiter(userPerMinute, options.now) : null;
   return {
     onContextBuilding({ context }) {
-      if (!limiter || !context.apiKey) return;
-      const wait = limiter.take(context.apiKey.id);
-      if (wait > 0) throw rateLimited(wait);
+      const principal = context.principal;
+      if (!principal) return;
+      const limiter = principal.kind === 'apiKey' ? keys : users;
+      if (!limiter) return;
+      const wait = limiter.take(rateKeyOf(principal));
+      if (wait > 0) throw rateLimited(wait, principal.kind === 'apiKey' ? 'API key' : 'user');
     },
   };
 }

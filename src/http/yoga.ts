@@ -1,5 +1,4 @@
 import { createYoga, type Plugin } from 'graphql-yoga';
-import { useApiKeyAuth } from '../auth/use-api-key-auth.js';
 import { createLoaders, type AppServices, type GraphQLContext } from '../graphql/context.js';
 import { subgraphSchema } from '../graphql/schema.js';
 import { yogaLogger, type Logger } from '../logger.js';
@@ -8,6 +7,7 @@ import { useMaxPageSize } from './use-max-page-size.js';
 import { MAX_PAGE_SIZE } from '../graphql/builder.js';
 import type { GraphQLLimitsConfig } from '../config.js';
 import { useCsrfPrevention } from './use-csrf-prevention.js';
+import { usePrincipalAuth } from './use-principal-auth.js';
 import { useIntrospectionSwitch } from './use-introspection-switch.js';
 import { useQueryLimits } from './use-query-limits.js';
 import { useRateLimit } from './use-rate-limit.js';
@@ -56,14 +56,19 @@ export function createYogaServer({ services, logger, plugins = [] }: YogaOptions
       // Opens with the Headers tab showing, where the API key goes.
       defaultEditorToolsVisibility: 'headers',
     },
-    context: () => ({ ...services, loaders: createLoaders(services.prisma) }) as Partial<GraphQLContext> as GraphQLContext,
+    // principal, boundary, the boundary's prisma and the loaders are added by usePrincipalAuth.
+    context: () => ({ ...services }) as Partial<GraphQLContext> as GraphQLContext,
     plugins: [
       ...plugins,
       useCsrfPrevention(),
       useIntrospectionSwitch(limits.introspection),
       useQueryLimits(limits),
-      useApiKeyAuth({ prisma: services.prisma }),
-      useRateLimit({ perMinute: limits.rateLimitPerMinute }),
+      usePrincipalAuth({
+        resolver: services.principals,
+        boundaries: services.boundaries,
+        extend: (boundary) => ({ loaders: createLoaders(services.prisma, boundary) }),
+      }),
+      useRateLimit({ perMinute: limits.rateLimitPerMinute, userPerMinute: services.config.userTokens.rateLimitPerMinute }),
       useMaxPageSize(MAX_PAGE_SIZE),
       useJitExecution({ schema: subgraphSchema, logger }),
       useRequestTimeout(limits.requestTimeoutSeconds * 1000),

@@ -44,6 +44,15 @@ export class TokenCipher {
     return [...this.decryptionKeys.keys()];
   }
 
+  /**
+   * Keys for another purpose derived from this cipher's keys (HKDF-SHA256, `purpose` as info),
+   * current first: they rotate with the encryption key (user-token signing uses them when
+   * USER_TOKEN_SIGNING_KEY is unset). A derived key says nothing about the key it came from.
+   */
+  deriveKeys(purpose: string): Buffer[] {
+    return [...this.decryptionKeys.values()].map((k) => Buffer.from(crypto.hkdfSync('sha256', k, Buffer.alloc(0), purpose, 32)));
+  }
+
   /** A cipher that encrypts with `key` and still decrypts with every key of this one. */
   withCurrentKey(key: Buffer): TokenCipher {
     return new TokenCipher(key, [...this.decryptionKeys.values()]);

@@ -37,17 +37,19 @@ export function toProgress(run: SyncRun): SyncProgressEvent {
 
 /**
  * Yields the newest run's progress whenever it changes; ends once no run is going (after at least
- * one event), or when `signal` aborts.
+ * one event), when `signal` aborts, or when `stillValid` (asked before each poll) says no.
  */
 export async function* watchSyncProgress(
   prisma: PrismaClient,
   connectionId: string,
-  options: { intervalMs?: number; signal?: AbortSignal; idleTimeoutMs?: number } = {},
+  options: { intervalMs?: number; signal?: AbortSignal; idleTimeoutMs?: number; stillValid?: () => Promise<boolean> } = {},
 ): AsyncGenerator<SyncProgressEvent> {
   const intervalMs = options.intervalMs ?? 500;
   const startedAt = Date.now();
   let last = '';
   while (!options.signal?.aborted) {
+    // The watcher's credential was revoked (or expired) since the stream opened: stop here.
+    if (options.stillValid && !(await options.stillValid())) return;
     const run = await prisma.syncRun.findFirst({ where: { connectionId }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] });
     if (run) {
       const event = toProgress(run);

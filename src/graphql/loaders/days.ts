@@ -4,6 +4,7 @@
  */
 import DataLoader from 'dataloader';
 import type { DailyActivity, PrismaClient, Recovery, SleepSession, Workout } from '../../generated/prisma/client.js';
+import type { AccessBoundary } from '../../auth/boundary.js';
 import { readQueryFor, type ReadQuery } from '../../db/database.js';
 import { addDays, formatLocalDate, parseLocalDate } from '../../normalize/time.js';
 import type { DayShape } from '../types/day.js';
@@ -87,7 +88,7 @@ async function loadRange(read: ReadQuery, userIds: string[], from: string, to: s
   };
 }
 
-export function createDayLoader(prisma: PrismaClient) {
+export function createDayLoader(prisma: PrismaClient, boundary: AccessBoundary) {
   const read: ReadQuery = readQueryFor(prisma) ?? ((sql, params) => prisma.$queryRawUnsafe(sql, ...params));
   return new DataLoader<DaysKey, DayShape[], string>(
     async (keys) => {
@@ -104,7 +105,9 @@ export function createDayLoader(prisma: PrismaClient) {
         [...ranges].map(async ([rangeKey, rangeKeys]) => {
           const { from, to } = rangeKeys[0];
           const plans = new Map(rangeKeys.map((k) => [k.columnsKey, k.columns]));
-          loaded.set(rangeKey, await loadRange(read, [...new Set(rangeKeys.map((k) => k.userId))], from, to, mergePlans([...plans.values()])));
+          // Raw SQL bypasses the boundary's client: only user ids the boundary lets through are read.
+          const userIds = boundary.visibleUserIds([...new Set(rangeKeys.map((k) => k.userId))]);
+          loaded.set(rangeKey, await loadRange(read, userIds, from, to, mergePlans([...plans.values()])));
         }),
       );
       return keys.map((key) => {

@@ -13,7 +13,7 @@ const badInput = (message: string) => createGraphQLError(message, { extensions: 
 const ConnectProviderInput = builder.inputType('ConnectProviderInput', {
   description: 'Starts connecting a user to a provider.',
   fields: (t) => ({
-    userId: t.globalID({ required: true, description: 'The user (global ID).' }),
+    userId: t.globalID({ description: 'The user (global ID). Required with an API key; a user token may leave it out (its own user).' }),
     provider: t.field({ type: ProviderEnum, required: true, description: 'The provider to connect.' }),
     redirectUri: t.string({
       required: true,
@@ -32,12 +32,14 @@ const ConnectProviderPayload = builder.objectRef<{ authorizationUrl: string }>('
 builder.mutationFields((t) => ({
   connectProvider: t.field({
     type: ConnectProviderPayload,
-    description: 'Starts the OAuth flow: returns the URL to send the user to. Needs a WRITE key.',
-    authScopes: { write: true },
+    description: 'Starts the OAuth flow: returns the URL to send the user to. Needs a WRITE key or a SELF_CONNECT user token.',
+    authScopes: { connect: true },
     args: { input: t.arg({ type: ConnectProviderInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      if (input.userId.typename !== 'User') throw badInput('userId must be a User ID');
-      const user = await ctx.prisma.user.findUnique({ where: { id: input.userId.id }, select: { id: true } });
+      if (input.userId && input.userId.typename !== 'User') throw badInput('userId must be a User ID');
+      const userId = input.userId?.id ?? ctx.boundary.userId;
+      if (!userId) throw badInput('userId is required with an API key');
+      const user = await ctx.prisma.user.findUnique({ where: { id: userId }, select: { id: true } });
       if (!user) throw createGraphQLError('No such user', { extensions: { code: 'NOT_FOUND' } });
       if (!isAllowedRedirect(ctx.config, input.redirectUri)) {
         throw badInput('redirectUri is not allowed: it must start with an entry of OAUTH_REDIRECT_ALLOWLIST');
@@ -58,8 +60,8 @@ builder.mutationFields((t) => ({
   }),
   disconnectProvider: t.field({
     type: 'Boolean',
-    description: 'Disconnects a provider: de-registers the user there and removes the stored tokens. Needs a WRITE key. Returns whether the provider confirmed de-registration.',
-    authScopes: { write: true },
+    description: 'Disconnects a provider: de-registers the user there and removes the stored tokens. Needs a WRITE key or a SELF_CONNECT user token. Returns whether the provider confirmed de-registration.',
+    authScopes: { connect: true },
     args: {
       connectionId: t.arg.globalID({ required: true, for: ConnectionRef, description: 'The connection.' }),
       deleteData: t.arg.boolean({ required: true, description: "True deletes every record this provider brought for the user; false keeps them." }),
@@ -73,8 +75,8 @@ builder.mutationFields((t) => ({
   }),
   resyncConnection: t.prismaField({
     type: SyncRunRef,
-    description: 'Fetches a date range again (default: the backfill range) and updates what changed. Needs a WRITE key.',
-    authScopes: { write: true },
+    description: 'Fetches a date range again (default: the backfill range) and updates what changed. Needs a WRITE key or a SELF_CONNECT user token.',
+    authScopes: { connect: true },
     args: {
       connectionId: t.arg.globalID({ required: true, for: ConnectionRef, description: 'The connection.' }),
       from: t.arg({ type: 'LocalDate', description: 'First local date (default: SYNC_BACKFILL_DAYS ago).' }),

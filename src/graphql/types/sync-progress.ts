@@ -23,17 +23,27 @@ const SyncProgressRef = builder.objectRef<SyncProgressEvent>('SyncProgress').imp
   }),
 });
 
-builder.subscriptionType({ description: 'Live updates over server-sent events (or any transport yoga serves).' });
+builder.subscriptionType({
+  description: 'Live updates over server-sent events (or any transport yoga serves). A user token sees its own connections only.',
+  authScopes: { read: true, connect: true },
+});
 
 builder.subscriptionField('syncProgress', (t) =>
   t.field({
     type: SyncProgressRef,
-    description: "Streams the progress of the connection's current sync until it finishes (server-sent events).",
+    description: "Streams the progress of the connection's current sync until it finishes (server-sent events), or until the API key or user token is revoked or expires.",
     args: { connectionId: t.arg.globalID({ required: true, for: ConnectionRef, description: 'The connection.' }) },
     subscribe: async function* (_root, args, ctx) {
       const exists = await ctx.prisma.connection.count({ where: { id: args.connectionId.id } });
       if (!exists) throw createGraphQLError('No such connection', { extensions: { code: 'NOT_FOUND' } });
-      yield* watchSyncProgress(ctx.prisma, args.connectionId.id);
+      // Each poll also asks whether the credential still holds: revoking it ends the stream.
+      const stillValid = () => ctx.principals.stillValid(ctx.principal);
+      for await (const event of watchSyncProgress(ctx.prisma, args.connectionId.id, { stillValid })) {
+        yield event;
+      }
+      if (!(await stillValid())) {
+        throw createGraphQLError('Unauthorized: the API key or user token was revoked or has expired; the stream ended.', { extensions: { code: 'UNAUTHENTICATED' } });
+      }
     },
     resolve: (event) => event,
   }),

@@ -98,10 +98,20 @@ export const UserRef = builder.prismaNode('User', {
 });
 
 builder.queryFields((t) => ({
+  me: t.prismaField({
+    type: 'User',
+    nullable: true,
+    description: "The user a user token acts for; null for an API key (it acts for no single user).",
+    resolve: (query, _root, _args, ctx) => {
+      const userId = ctx.boundary.userId;
+      return userId ? ctx.prisma.user.findUnique({ ...query, where: { id: userId } }) : null;
+    },
+  }),
   users: t.prismaConnection({
     type: 'User',
     cursor: 'id',
-    description: 'All users, oldest first.',
+    description: 'All users, oldest first. Needs an API key (a user token lists no users).',
+    authScopes: { apiKey: true },
     resolve: (query, _root, _args, ctx) => ctx.prisma.user.findMany({ ...query, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
   }),
   user: t.prismaField({
