@@ -107,8 +107,14 @@ export interface IdpConfig {
 }
 
 export interface SandboxConfig {
-  /** SANDBOX (default true): serve the simulators under /sandbox/<provider>/ and offer them for providers without credentials. */
+  /**
+   * SANDBOX: serve the simulators under /sandbox/<provider>/ and offer them for providers without
+   * credentials. Default: on, except with NODE_ENV=production (a production deployment serves no
+   * simulator unless SANDBOX=true says so).
+   */
   enabled: boolean;
+  /** Why `enabled` has its value: the operator's SANDBOX, or the default for NODE_ENV. */
+  reason: 'SANDBOX=true' | 'SANDBOX=false' | 'default' | 'NODE_ENV=production';
   /** SANDBOX_SEED: seed of the simulated data (same seed + same user = same data). */
   seed: number;
 }
@@ -280,6 +286,8 @@ export function loadConfig(env: Env = process.env, providers: readonly ProviderD
     throw new ConfigError('DATABASE_URL must be a postgresql:// URL (leave it unset for the embedded database)');
   }
   const maxPageSize = int(env, 'MAX_PAGE_SIZE', 100, 1, 1000);
+  const production = str(env, 'NODE_ENV') === 'production';
+  const sandboxAsked = str(env, 'SANDBOX') === null ? null : bool(env, 'SANDBOX', false);
   return {
     port,
     host,
@@ -324,7 +332,8 @@ export function loadConfig(env: Env = process.env, providers: readonly ProviderD
       rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000),
     },
     sandbox: {
-      enabled: bool(env, 'SANDBOX', true),
+      enabled: sandboxAsked ?? !production,
+      reason: sandboxAsked === null ? (production ? 'NODE_ENV=production' : 'default') : sandboxAsked ? 'SANDBOX=true' : 'SANDBOX=false',
       seed: int(env, 'SANDBOX_SEED', 42, 0, 2 ** 31 - 1),
     },
     userTokens: {

@@ -5,6 +5,7 @@ import { startPGlite, type StartingPGlite } from './db/pglite.js';
 import type { Database } from './db/database.js';
 import { createLogger, type Logger } from './logger.js';
 import { PROVIDERS } from './providers/registry.js';
+import { describeSandbox } from './sandbox/settings.js';
 import { StartupPhases } from './startup-phases.js';
 
 function banner(app: App, url: string): string {
@@ -21,11 +22,9 @@ function banner(app: App, url: string): string {
     `  Database            ${app.database.description}`,
     `  Providers           ${providers.join(', ')}`,
   ];
+  lines.push(`  Sandbox             ${describeSandbox(app.config, app.sandbox !== null)}`);
   if (app.sandbox && providers.some((p) => p.endsWith('SANDBOX simulator'))) {
-    lines.push(
-      `  Sandbox             simulated providers at ${app.config.publicUrl}/sandbox/<provider> (generated data, seed ${app.config.sandbox.seed}; SANDBOX=false turns them off)`,
-      `  Try it              API_KEY=<admin key> npm run cli -- demo`,
-    );
+    lines.push(`  Try it              API_KEY=<admin key> npm run cli -- demo`);
   }
   if (app.generatedApiKey) {
     lines.push(

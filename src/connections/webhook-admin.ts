@@ -12,6 +12,11 @@ export interface WebhookAdminDeps {
   http: HttpClient;
 }
 
+/** Where providers deliver webhooks for this deployment: ${PUBLIC_URL}/webhooks/<slug>. */
+export function webhookUrl(config: Config, adapter: Pick<ProviderAdapter, 'slug'>): string {
+  return `${config.publicUrl}/webhooks/${adapter.slug}`;
+}
+
 function registrarOf(adapter: ProviderAdapter) {
   if (!adapter.webhookRegistrar) throw new Error(`${adapter.displayName} has no webhook registration API`);
   return adapter.webhookRegistrar;
@@ -20,7 +25,7 @@ function registrarOf(adapter: ProviderAdapter) {
 export async function registerProviderWebhook(deps: WebhookAdminDeps, adapter: ProviderAdapter): Promise<ProviderWebhook> {
   const { prisma, config, cipher, http } = deps;
   const existing = await prisma.providerWebhook.findUnique({ where: { provider: adapter.id } });
-  const url = `${config.publicUrl}/webhooks/${adapter.slug}`;
+  const url = webhookUrl(config, adapter);
   const registration = await registrarOf(adapter).register({ http, settings: adapter.settings(config, { sandbox: false }), url, existing });
   const secretEncrypted = registration.secret ? cipher.encrypt(registration.secret) : (existing?.secretEncrypted ?? null);
   const data = { externalId: registration.externalId, url: registration.url, events: registration.events, secretEncrypted };

@@ -2,6 +2,7 @@ import { createYoga, type Plugin } from 'graphql-yoga';
 import { createLoaders, type AppServices, type GraphQLContext } from '../graphql/context.js';
 import { subgraphSchema } from '../graphql/schema.js';
 import { yogaLogger, type Logger } from '../logger.js';
+import { MAX_REQUEST_BODY_BYTES, useBodyLimit } from './body-limit.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
 import { useMaxPageSize } from './use-max-page-size.js';
 import { MAX_PAGE_SIZE } from '../graphql/builder.js';
@@ -59,6 +60,7 @@ export function createYogaServer({ services, logger, plugins = [] }: YogaOptions
     // principal, boundary, the boundary's prisma and the loaders are added by usePrincipalAuth.
     context: () => ({ ...services }) as Partial<GraphQLContext> as GraphQLContext,
     plugins: [
+      useBodyLimit(MAX_REQUEST_BODY_BYTES),
       ...plugins,
       useCsrfPrevention(),
       useIntrospectionSwitch(limits.introspection),

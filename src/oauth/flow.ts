@@ -25,7 +25,7 @@ export class OAuthFlowError extends Error {
 
 const hashState = (state: string) => crypto.createHash('sha256').update(state).digest('hex');
 
-export function callbackUrl(config: Config, adapter: ProviderAdapter): string {
+export function callbackUrl(config: Config, adapter: Pick<ProviderAdapter, 'slug'>): string {
   return `${config.publicUrl}/oauth/${adapter.slug}/callback`;
 }
 

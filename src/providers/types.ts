@@ -141,6 +141,9 @@ export interface SimulatorOptions {
   seed: number;
   /** Days of generated history. */
   days: number;
+  /** The only redirect_uri values the authorize endpoint accepts (this deployment's OAuth callback). */
+  redirectUris: string[];
+  /** Sandbox mode, with the only URL the simulator may call back (this deployment's webhook route). */
   sandbox: SandboxMode;
 }
 

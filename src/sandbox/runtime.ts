@@ -6,7 +6,9 @@
  * data is generated per user from SANDBOX_SEED.
  */
 import type { Config } from '../config.js';
+import { webhookUrl } from '../connections/webhook-admin.js';
 import type { Logger } from '../logger.js';
+import { callbackUrl } from '../oauth/flow.js';
 import { PROVIDERS } from '../providers/registry.js';
 import type { ProviderDeclaration, RunningSimulator } from '../providers/types.js';
 import { registerSandboxEndpoint, sandboxClient, sandboxPublicUrl, sandboxTokenSecret } from './settings.js';
@@ -19,14 +21,20 @@ export interface SandboxRuntime {
 
 /** Starts every simulator (SANDBOX is not false): also when credentials exist, so earlier sandbox connections keep syncing. */
 export async function startSandbox(config: Config, logger: Logger, providers: readonly ProviderDeclaration[] = PROVIDERS): Promise<SandboxRuntime> {
-  const sandbox = { tokenSecret: sandboxTokenSecret(config) };
+  // The simulators redirect browsers and call back only to this deployment's own routes: their
+  // client credentials are public, so any address a caller could choose would make the gateway an
+  // open redirect and a request forger into the operator's network.
+  const own = (slug: string) => ({
+    redirectUris: [callbackUrl(config, { slug })],
+    sandbox: { tokenSecret: sandboxTokenSecret(config), webhookUrl: webhookUrl(config, { slug }) },
+  });
   // History a little longer than the backfill, so the first sync finds data in every window.
   const days = Math.min(365, Math.max(30, config.sync.backfillDays));
   const running = new Map<string, RunningSimulator>();
   const closeAll = () => Promise.all([...running.values()].map((s) => s.close()));
   try {
     for (const provider of providers) {
-      running.set(provider.slug, await provider.simulator.start({ ...sandboxClient(provider.slug), seed: config.sandbox.seed, days, sandbox }));
+      running.set(provider.slug, await provider.simulator.start({ ...sandboxClient(provider.slug), seed: config.sandbox.seed, days, ...own(provider.slug) }));
     }
   } catch (error) {
     await closeAll();

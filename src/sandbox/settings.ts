@@ -44,3 +44,14 @@ export const sandboxPublicUrl = (config: Config, slug: string) => `${config.publ
 export function sandboxServerUrl(config: Config, slug: string): string {
   return internalUrls.get(`${config.publicUrl} ${slug}`) ?? sandboxPublicUrl(config, slug);
 }
+
+/** The banner's sandbox line: whether the simulators are served, and why (a production start must not look like a demo). */
+export function describeSandbox(config: Config, running: boolean): string {
+  const { reason, seed } = config.sandbox;
+  if (!running) {
+    const why = reason === 'NODE_ENV=production' ? 'the default with NODE_ENV=production; SANDBOX=true turns it on' : reason;
+    return `off (${why}): nothing is served under /sandbox/`;
+  }
+  const why = reason === 'SANDBOX=true' ? reason : 'the default without NODE_ENV=production; SANDBOX=false turns it off';
+  return `ON (${why}): simulated providers at ${sandboxPublicUrl(config, '<provider>')} (generated data, seed ${seed})`;
+}

@@ -11,6 +11,17 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 export interface SandboxMode {
   /** Key of the self-verifying tokens (any string; the gateway derives it from SANDBOX_SEED). */
   tokenSecret: string;
+  /**
+   * The one URL webhook registrations may name (the gateway's own ${PUBLIC_URL}/webhooks/<slug>).
+   * The simulators' client credentials are public, so any other address would let anyone make the
+   * gateway's process send requests where they like (and learn whether it answered).
+   */
+  webhookUrl?: string;
+}
+
+/** Whether a simulator may call `url` back (ping, challenge, deliveries): in sandbox mode only the deployment's own webhook URL. */
+export function callbackAllowed(sandbox: SandboxMode | null | undefined, url: string): boolean {
+  return !sandbox?.webhookUrl || url === sandbox.webhookUrl;
 }
 
 const mac = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest('base64url').slice(0, 32);

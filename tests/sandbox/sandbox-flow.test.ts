@@ -4,32 +4,24 @@
  * through the normal code path. Also: `npm run cli -- demo`'s flow, determinism, restart-proof
  * sandbox tokens, and SANDBOX=false.
  */
-import http from 'node:http';
 import { demoInstructions, followSandboxConsent, runDemo } from '../../src/cli/demo.js';
 import { startOuraFake } from '../../src/sandbox/oura/index.js';
 import { startPolarFake } from '../../src/sandbox/polar/index.js';
 import { databaseVariants } from '../support/databases.js';
-import { freePort } from '../support/server-process.js';
+import { listeningTestApp, type ListeningApp } from '../support/listening-app.js';
 import { createTestApp, TEST_ADMIN_KEY, type TestApp } from '../support/test-app.js';
 
 const fromGlobalId = (id: string) => Buffer.from(id, 'base64').toString().split(':')[1];
 
 describe.each(databaseVariants())('sandbox providers (%s)', (variant) => {
+  let served: ListeningApp;
   let t: TestApp;
-  let server: http.Server;
   let url: string;
   beforeAll(async () => {
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    t = await createTestApp(variant, { SANDBOX: 'true', SANDBOX_SEED: '7', PUBLIC_URL: url, SYNC_BACKFILL_DAYS: '14' }, { workers: true });
-    server = http.createServer(t.app.yoga);
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    served = await listeningTestApp(variant, { SANDBOX: 'true', SANDBOX_SEED: '7', SYNC_BACKFILL_DAYS: '14' }, { workers: true });
+    ({ t, url } = served);
   }, 60_000);
-  afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    await t?.close();
-  });
+  afterAll(() => served?.close());
 
   it('lists both providers as available sandboxes', async () => {
     const res = await t.graphql('{ providers { id available sandbox } }');

@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import { readLimited } from '../body-limit.js';
 import type { Config } from '../../config.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { Provider } from '../../generated/prisma/enums.js';
@@ -29,20 +30,6 @@ const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 const retryLater = (error: string, seconds: number) =>
   new Response(JSON.stringify({ error }), { status: 503, headers: { 'content-type': 'application/json', 'retry-after': String(seconds) } });
-
-async function readLimited(request: Request, limit: number): Promise<Buffer | null> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > limit) return null;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (!request.body) return Buffer.alloc(0);
-  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > limit) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
 
 /**
  * POST /webhooks/<provider>: verify, then hand the events to the intake (group commit: claim the

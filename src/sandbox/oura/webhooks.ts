@@ -6,6 +6,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { parseJson, sendEmpty, sendJson, sendOuraError } from './http.js';
 import { isHttpUrl } from '../shared/http.js';
+import { callbackAllowed } from '../tokens.js';
 import { route, type RequestContext, type Route } from './router.js';
 import type { DeliveryLogEntry, OuraStore, SubscriptionRecord } from './store.js';
 import { formatUtcOffset } from './time.js';
@@ -131,6 +132,10 @@ function validate(ctx: RequestContext, body: Record<string, unknown>, partial: b
       unprocessable(ctx, field, msg);
       return false;
     }
+  }
+  if (typeof body.callback_url === 'string' && !callbackAllowed(ctx.store.config.sandbox, body.callback_url)) {
+    unprocessable(ctx, 'callback_url', `sandbox: must be this deployment's own ${ctx.store.config.sandbox?.webhookUrl}`);
+    return false;
   }
   return true;
 }

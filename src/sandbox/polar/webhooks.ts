@@ -5,6 +5,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { parseBasicAuth, parseJson, sendEmpty, sendJson, sendPolarError } from './http.js';
 import { isHttpUrl } from '../shared/http.js';
+import { callbackAllowed } from '../tokens.js';
 import { route, type RequestContext, type Route } from './router.js';
 import type { PolarStore, WebhookRecord } from './store.js';
 import { hasPending } from './transactions.js';
@@ -97,6 +98,8 @@ function clientAuth(ctx: RequestContext): boolean {
   return true;
 }
 
+const sandboxOnlyOwnUrl = (ctx: RequestContext) => `Sandbox: the webhook url must be this deployment's own ${ctx.store.config.sandbox?.webhookUrl}`;
+
 function validEvents(events: unknown): events is string[] {
   return Array.isArray(events) && events.length > 0 && events.every((e) => (WEBHOOK_EVENTS as readonly string[]).includes(e));
 }
@@ -109,6 +112,7 @@ async function createWebhook(ctx: RequestContext): Promise<void> {
   if (!body || !validEvents(body.events) || !isHttpUrl(body.url)) {
     return sendPolarError(ctx.res, 400, 'Webhook cannot be created: invalid events or url');
   }
+  if (!callbackAllowed(ctx.store.config.sandbox, body.url)) return sendPolarError(ctx.res, 400, sandboxOnlyOwnUrl(ctx));
   if (ctx.store.webhook) return sendPolarError(ctx.res, 409, 'Webhook already exists');
   const secret = randomUUID();
   const result = await ping(ctx.store, body.url, secret);
@@ -144,6 +148,7 @@ async function patchWebhook(ctx: RequestContext, [id]: string[]): Promise<void> 
   }
   if (body.events !== undefined && !validEvents(body.events)) return sendPolarError(ctx.res, 400, 'Invalid events');
   if (body.url !== undefined && !isHttpUrl(body.url)) return sendPolarError(ctx.res, 400, 'Invalid url');
+  if (typeof body.url === 'string' && !callbackAllowed(ctx.store.config.sandbox, body.url)) return sendPolarError(ctx.res, 400, sandboxOnlyOwnUrl(ctx));
   if (typeof body.url === 'string' && body.url !== webhook.url) {
     const result = await ping(ctx.store, body.url, webhook.signature_secret_key);
     if (result.status !== 200) return sendPolarError(ctx.res, 400, 'Webhook cannot be updated: ping failed');
