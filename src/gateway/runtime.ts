@@ -5,6 +5,7 @@
  */
 import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import * as httpTransport from '@graphql-mesh/transport-http';
+import { GraphQLError } from 'graphql';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -15,6 +16,34 @@ export interface GatewayOptions {
 
 /** Client headers the gateway passes on to subgraphs. */
 export const FORWARDED_HEADERS = ['authorization'] as const;
+
+/**
+ * The HTTP status the API answers a refused request with, by error code: the gateway answers the
+ * same (the subgraph's status does not travel through a federated plan, its error codes do).
+ */
+export const REFUSED_REQUEST_STATUS: Record<string, number> = {
+  UNAUTHENTICATED: 401,
+  BAD_USER_INPUT: 400,
+  QUERY_TOO_COMPLEX: 400,
+  CSRF_PREVENTED: 403,
+  RATE_LIMITED: 429,
+  TIMEOUT: 504,
+};
+
+/** A result without data whose error is one of the codes above gets that HTTP status. */
+function useRefusedRequestStatus(): GatewayPlugin {
+  return {
+    onExecutionResult({ result, setResult }) {
+      if (!result || !('errors' in result) || !result.errors?.length || result.data) return;
+      const errors = result.errors.map((error) => {
+        const status = REFUSED_REQUEST_STATUS[String(error.extensions?.code)];
+        if (!status) return error;
+        return new GraphQLError(error.message, { ...error, extensions: { ...error.extensions, http: { status } } });
+      });
+      setResult({ ...result, errors });
+    },
+  };
+}
 
 export function createGateway({ supergraphSdl, logging = 'info', plugins = [] }: GatewayOptions) {
   return createGatewayRuntime({
@@ -32,7 +61,7 @@ export function createGateway({ supergraphSdl, logging = 'info', plugins = [] }:
         'x-graphql-csrf': '1',
       }),
     },
-    plugins: () => plugins,
+    plugins: () => [useRefusedRequestStatus(), ...plugins],
   });
 }
 

@@ -2,12 +2,21 @@ import SchemaBuilder from '@pothos/core';
 import { createGraphQLError } from 'graphql-yoga';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
-import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from '@pothos/plugin-scope-auth';
 import DirectivePlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type { GraphQLContext } from './context.js';
+
+/** The scopes a failed scope-auth check asked for (`{ write: true }` -> ['write']). */
+function missingScopes(failure: AuthFailure): string[] {
+  if (failure.kind === AuthScopeFailureType.AuthScope) return [failure.scope];
+  if (failure.kind === AuthScopeFailureType.AnyAuthScopes || failure.kind === AuthScopeFailureType.AllAuthScopes) {
+    return [...new Set(failure.failures.flatMap(missingScopes))];
+  }
+  return [];
+}
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -37,13 +46,17 @@ export const builder = new SchemaBuilder<{
       ingest: ctx.boundary.can('ingest'),
       apiKey: ctx.principal.kind === 'apiKey',
     }),
-    unauthorizedError: (_parent, ctx) =>
-      createGraphQLError(
-        ctx.principal?.kind === 'user'
-          ? 'Forbidden: this user token lacks the scope this field needs (or the field needs an API key)'
-          : 'Forbidden: this API key lacks the scope this field needs',
-        { extensions: { code: 'FORBIDDEN' } },
-      ),
+    unauthorizedError: (_parent, ctx, info, result) => {
+      const field = `${info.parentType.name}.${info.fieldName}`;
+      const scopes = missingScopes(result.failure);
+      const named = scopes.filter((s) => s !== 'apiKey').map((s) => s.toUpperCase());
+      const credential = ctx.principal?.kind === 'user' ? 'a user token' : 'an API key';
+      const message =
+        named.length > 0 ? `Forbidden: ${field} needs ${credential} with the ${named.join(' or ')} scope`
+        : scopes.includes('apiKey') ? `Forbidden: ${field} needs an API key (a user token cannot use it)`
+        : `Forbidden: ${field} is not allowed to this ${credential.replace(/^an? /, '')}`;
+      return createGraphQLError(message, { extensions: { code: 'FORBIDDEN', requiredScopes: named } });
+    },
   },
   relay: {
     clientMutationId: 'omit',

@@ -1,10 +1,13 @@
-import { createYoga, type Plugin } from 'graphql-yoga';
+import { PothosValidationError } from '@pothos/core';
+import { GraphQLError } from 'graphql';
+import { createGraphQLError, createYoga, maskError, type Plugin, type YogaServerOptions } from 'graphql-yoga';
 import { createLoaders, type AppServices, type GraphQLContext } from '../graphql/context.js';
 import { subgraphSchema } from '../graphql/schema.js';
 import { yogaLogger, type Logger } from '../logger.js';
 import { MAX_REQUEST_BODY_BYTES, useBodyLimit } from './body-limit.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
 import { useMaxPageSize } from './use-max-page-size.js';
+import { useArgumentChecks } from './use-argument-checks.js';
 import { MAX_PAGE_SIZE } from '../graphql/builder.js';
 import type { GraphQLLimitsConfig } from '../config.js';
 import { useCsrfPrevention } from './use-csrf-prevention.js';
@@ -33,6 +36,22 @@ function corsOptions(origins: GraphQLLimitsConfig['corsOrigins']) {
   };
 }
 
+/**
+ * Internal errors stay masked ("Unexpected error."); what Pothos refuses as invalid input (a
+ * cursor or global ID it cannot read, when it gets past the argument checks) answers BAD_USER_INPUT.
+ */
+const maskErrors: NonNullable<YogaServerOptions<object, object>['maskedErrors']> = {
+  maskError: (error, message, isDev) => {
+    if (error instanceof GraphQLError && !error.extensions.code) {
+      const cause = error.originalError ?? error;
+      if (cause instanceof PothosValidationError) {
+        return createGraphQLError(error.message, { nodes: error.nodes, path: error.path, extensions: { code: 'BAD_USER_INPUT' } });
+      }
+    }
+    return maskError(error, message, isDev);
+  },
+};
+
 export function createYogaServer({ services, logger, plugins = [] }: YogaOptions) {
   const limits = services.config.graphql;
   return createYoga<Record<string, unknown>, GraphQLContext>({
@@ -42,6 +61,7 @@ export function createYogaServer({ services, logger, plugins = [] }: YogaOptions
     healthCheckEndpoint: '/health',
     landingPage: false,
     logging: yogaLogger(logger),
+    maskedErrors: maskErrors,
     cors: corsOptions(limits.corsOrigins),
     // Batched requests (a JSON array of operations) are refused: one operation per request, so
     // the rate limit and the query limits apply to each.
@@ -72,6 +92,7 @@ export function createYogaServer({ services, logger, plugins = [] }: YogaOptions
       }),
       useRateLimit({ perMinute: limits.rateLimitPerMinute, userPerMinute: services.config.userTokens.rateLimitPerMinute }),
       useMaxPageSize(MAX_PAGE_SIZE),
+      useArgumentChecks(subgraphSchema),
       useJitExecution({ schema: subgraphSchema, logger }),
       useRequestTimeout(limits.requestTimeoutSeconds * 1000),
     ],

@@ -28,20 +28,22 @@ describe.each(databaseVariants())('compiled execution (graphql-jit) answers as g
   });
 
   it('reports field errors with message, code, path and locations, and propagates null', async () => {
-    const res = await t.graphql(`query($id: ID!) {
-  user(id: $id) { days(from: "2026-02-01", to: "2026-01-01") { date } }
-}`, { id });
+    // (Bad arguments are refused before execution now; a resolver's own error is what this checks.)
+    const missing = Buffer.from('User:00000000-0000-0000-0000-000000000000').toString('base64');
+    const res = await t.graphql(`mutation($id: ID!) {
+  deleteUser(id: $id)
+}`, { id: missing });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       errors: [
         {
-          message: '"to" (2026-01-01) is before "from" (2026-02-01)',
-          locations: [{ line: 2, column: 19 }],
-          path: ['user', 'days'],
-          extensions: { code: 'BAD_USER_INPUT' },
+          message: 'No such user',
+          locations: [{ line: 2, column: 3 }],
+          path: ['deleteUser'],
+          extensions: { code: 'NOT_FOUND' },
         },
       ],
-      data: { user: null },
+      data: null,
     });
   });
 

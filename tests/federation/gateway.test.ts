@@ -75,6 +75,7 @@ describe.each(databaseVariants())('federation: the health subgraph behind Hive G
   it("forwards the caller's API key: without one nothing is answered, and the subgraph alone still says 401", async () => {
     health.requests.length = 0;
     const res = await gql(gateway.url, `{ users(first: 1) { edges { node { id } } } }`);
+    expect(res.status).toBe(401); // the same HTTP status as the API gives directly
     expect(res.body.data ?? null).toBeNull();
     expect(res.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect(health.requests.every((r) => r.authorization === null)).toBe(true);
@@ -86,6 +87,18 @@ describe.each(databaseVariants())('federation: the health subgraph behind Hive G
     expect((await direct.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
     const unknownKey = await post(health.url, '{ _service { sdl } }', {}, 'whg_not_a_key');
     expect(unknownKey.status).toBe(401);
+  });
+
+  it('answers bad input with the same code, argument, message and HTTP status as the API directly', async () => {
+    const query = '{ users(first: 1, after: "not-a-cursor") { edges { node { id } } } }';
+    const direct = await gql(health.url, query, {}, TEST_ADMIN_KEY);
+    const through = await gql(gateway.url, query, {}, TEST_ADMIN_KEY);
+    expect(direct.status).toBe(400);
+    expect(direct.body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
+    expect(through.status).toBe(direct.status);
+    expect(through.body.data ?? null).toBeNull();
+    expect(through.body.errors?.[0].message).toBe(direct.body.errors?.[0].message);
+    expect(through.body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
   });
 
   it('runs the connect and resync mutations and the syncProgress subscription through the gateway', async () => {

@@ -5,6 +5,7 @@ import { ApiKeyScopeEnum } from './enums.js';
 
 export const ApiKeyRef = builder.prismaNode('ApiKey', {
   id: { field: 'id' },
+  nullable: true, // node(id) / nodes(ids) of a record that does not exist answer null, not an error
   description: 'An API key. The key itself is shown once, by createApiKey, and stored only as a hash.',
   authScopes: { admin: true },
   fields: (t) => ({

@@ -8,6 +8,8 @@ import { ProviderEnum } from './enums.js';
 import { SyncRunRef } from './sync-run.js';
 import { UserRef } from './user.js';
 
+/** The widest range one resync may fetch again. */
+const RESYNC_MAX_DAYS = 730;
 const badInput = (message: string) => createGraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
 const ConnectProviderInput = builder.inputType('ConnectProviderInput', {
@@ -77,6 +79,7 @@ builder.mutationFields((t) => ({
     type: SyncRunRef,
     description: 'Fetches a date range again (default: the backfill range) and updates what changed. Needs a WRITE key or a SELF_CONNECT user token.',
     authScopes: { connect: true },
+    extensions: { maxRangeDays: RESYNC_MAX_DAYS },
     args: {
       connectionId: t.arg.globalID({ required: true, for: ConnectionRef, description: 'The connection.' }),
       from: t.arg({ type: 'LocalDate', description: 'First local date (default: SYNC_BACKFILL_DAYS ago).' }),
@@ -91,7 +94,7 @@ builder.mutationFields((t) => ({
       if (args.from || args.to) {
         const from = args.from ?? today;
         const to = args.to ?? today;
-        dateRange(from, to, 730);
+        dateRange(from, to, RESYNC_MAX_DAYS);
         window = { from, to };
       }
       const run = await ctx.sync.requestSync(connection.id, 'RESYNC', { window });

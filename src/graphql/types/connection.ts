@@ -3,6 +3,7 @@ import { ConnectionStatusEnum, ProviderEnum } from './enums.js';
 
 export const ConnectionRef = builder.prismaNode('Connection', {
   id: { field: 'id' },
+  nullable: true, // node(id) / nodes(ids) of a record that does not exist answer null, not an error
   description: "A user's link to one provider account. Tokens are stored encrypted and never exposed.",
   fields: (t) => ({
     provider: t.expose('provider', { type: ProviderEnum, description: 'The connected provider.' }),

@@ -3,6 +3,7 @@ import { HealthRecord } from './health-record.js';
 
 export const DailyActivityRef = builder.prismaNode('DailyActivity', {
   id: { field: 'id' },
+  nullable: true, // node(id) / nodes(ids) of a record that does not exist answer null, not an error
   interfaces: [HealthRecord],
   description: "One local day's activity summary.",
   fields: (t) => ({

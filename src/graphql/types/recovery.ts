@@ -3,6 +3,7 @@ import { HealthRecord } from './health-record.js';
 
 export const RecoveryRef = builder.prismaNode('Recovery', {
   id: { field: 'id' },
+  nullable: true, // node(id) / nodes(ids) of a record that does not exist answer null, not an error
   interfaces: [HealthRecord],
   description: "One night's recovery: Polar Nightly Recharge or Oura readiness.",
   fields: (t) => ({

@@ -4,6 +4,7 @@ import { HealthRecord } from './health-record.js';
 
 export const SleepSessionRef = builder.prismaNode('SleepSession', {
   id: { field: 'id' },
+  nullable: true, // node(id) / nodes(ids) of a record that does not exist answer null, not an error
   interfaces: [HealthRecord],
   description: 'One sleep period. localDate is the date of the morning it ended.',
   fields: (t) => ({

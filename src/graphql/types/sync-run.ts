@@ -10,6 +10,7 @@ const SyncRunStatusEnum = builder.enumType(SyncRunStatus, { name: 'SyncRunStatus
 
 export const SyncRunRef = builder.prismaNode('SyncRun', {
   id: { field: 'id' },
+  nullable: true, // node(id) / nodes(ids) of a record that does not exist answer null, not an error
   description: 'One sync of a connection, with what it fetched and stored.',
   fields: (t) => ({
     kind: t.expose('kind', { type: SyncKindEnum, description: 'Why it ran.' }),

@@ -2,7 +2,7 @@ import { createGraphQLError } from 'graphql-yoga';
 import { Prisma } from '../../generated/prisma/client.js';
 import { RECORD_ORDER, recordRangeWhere } from '../../services/records.js';
 import { builder } from '../builder.js';
-import { dateRange } from '../dates.js';
+import { dateRange, MAX_RANGE_DAYS } from '../dates.js';
 import { columnPlanFor } from '../loaders/day-columns.js';
 import { ConnectionRef } from './connection.js';
 import { DayRef } from './day.js';
@@ -14,14 +14,17 @@ import './sleep-session.js';
 import './vo2max-estimate.js';
 import './workout.js';
 
+/** Long enough for any accounts service's id, short enough for its unique index (PostgreSQL's b-tree takes ~2,700 bytes). */
+export const MAX_EXTERNAL_ID_LENGTH = 255;
 
 export const UserRef = builder.prismaNode('User', {
   id: { field: 'id' },
+  nullable: true, // node(id) / nodes(ids) of a record that does not exist answer null, not an error
   description: 'A person whose wearable data the gateway holds.',
   fields: (t) => {
     const range = () => ({
       from: t.arg({ type: 'LocalDate', required: true, description: 'First local date, inclusive.' }),
-      to: t.arg({ type: 'LocalDate', required: true, description: 'Last local date, inclusive.' }),
+      to: t.arg({ type: 'LocalDate', required: true, description: `Last local date, inclusive; at most ${MAX_RANGE_DAYS} days from "from".` }),
       provider: t.arg({ type: ProviderEnum, description: 'Only records from this provider.' }),
     });
     return {
@@ -70,7 +73,7 @@ export const UserRef = builder.prismaNode('User', {
         description: 'Heart-rate samples between two instants, oldest first.',
         args: {
           from: t.arg({ type: 'DateTime', required: true, description: 'Start instant, inclusive.' }),
-          to: t.arg({ type: 'DateTime', required: true, description: 'End instant, exclusive.' }),
+          to: t.arg({ type: 'DateTime', required: true, description: `End instant, exclusive; at most ${MAX_RANGE_DAYS} days after "from".` }),
           provider: t.arg({ type: ProviderEnum, description: 'Only samples from this provider.' }),
         },
         query: (args) => ({
@@ -125,7 +128,7 @@ builder.queryFields((t) => ({
     type: 'User',
     nullable: true,
     description: "A user by the operator's own id.",
-    args: { externalId: t.arg.string({ required: true, description: 'The externalId given at createUser.' }) },
+    args: { externalId: t.arg.string({ required: true, description: `The externalId given at createUser (at most ${MAX_EXTERNAL_ID_LENGTH} characters).`, extensions: { maxLength: MAX_EXTERNAL_ID_LENGTH } }) },
     resolve: (query, _root, args, ctx) => ctx.prisma.user.findUnique({ ...query, where: { externalId: args.externalId } }),
   }),
 }));
@@ -133,7 +136,10 @@ builder.queryFields((t) => ({
 const CreateUserInput = builder.inputType('CreateUserInput', {
   description: 'A new user.',
   fields: (t) => ({
-    externalId: t.string({ description: "The operator's own id for the user; must be unique." }),
+    externalId: t.string({
+      description: `The operator's own id for the user; must be unique, at most ${MAX_EXTERNAL_ID_LENGTH} characters.`,
+      extensions: { maxLength: MAX_EXTERNAL_ID_LENGTH },
+    }),
   }),
 });
 

@@ -4,6 +4,7 @@ import { HealthRecord } from './health-record.js';
 
 export const WorkoutRef = builder.prismaNode('Workout', {
   id: { field: 'id' },
+  nullable: true, // node(id) / nodes(ids) of a record that does not exist answer null, not an error
   interfaces: [HealthRecord],
   description: 'A training session or workout.',
   fields: (t) => ({
