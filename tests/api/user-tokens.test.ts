@@ -151,3 +151,53 @@ describe('user-token signing keys rotate without downtime', () => {
     await expect(new UserTokenSigner({ keys: [k1], publicUrl: 'https://other.example.com' }).verify(before.token)).rejects.toMatchObject({ reason: 'invalid' });
   });
 });
+
+describe('browser and fairness: CORS and per-user rate limits for user tokens', () => {
+  let t: TestApp;
+  let alice: string;
+  let bob: string;
+  const mint = async (userId: string) =>
+    (await t.graphql(MINT, { u: userGlobalId(userId), s: ['SELF_READ'] })).body.data.createUserToken.token as string;
+  beforeAll(async () => {
+    t = await createTestApp('pglite', { CORS_ORIGINS: 'https://app.example.com', USER_TOKEN_RATE_LIMIT_PER_MINUTE: '3', RATE_LIMIT_PER_MINUTE: '1000' });
+    [alice, bob] = await seedTwoProviders(t.database.prisma, { users: 2, days: 1, from: '2026-03-01' });
+  });
+  afterAll(() => t.close());
+
+  it('a browser front end on an allowed origin sends its user token (preflight allows Authorization, no cookies)', async () => {
+    const token = await mint(alice);
+    const preflight = await t.app.yoga.fetch('http://localhost/graphql', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/authorization/i);
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+    const actual = await t.app.yoga.fetch('http://localhost/graphql', {
+      method: 'POST',
+      headers: { origin: 'https://app.example.com', 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ me { id } }' }),
+    });
+    expect(actual.status).toBe(200);
+    expect(actual.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect((await actual.json()).data.me.id).toBe(userGlobalId(alice));
+    const foreign = await t.app.yoga.fetch('http://localhost/graphql', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+    });
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it("one user's tokens share a bucket; other users and API keys are not slowed", async () => {
+    const [first, second] = [await mint(bob), await mint(bob)];
+    const statuses = [];
+    for (const token of [first, first, second, second]) statuses.push((await t.graphql('{ me { id } }', undefined, token)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const limited = await t.graphql('{ me { id } }', undefined, first);
+    expect(limited.body.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+    expect(limited.body.errors?.[0].message).toMatch(/for this user/);
+    expect((await t.graphql('{ me { id } }', undefined, await mint(alice))).status).toBe(200);
+    expect((await t.graphql('{ __typename }')).status).toBe(200);
+  });
+});

@@ -153,6 +153,16 @@ describe('introspection switched off (GRAPHQL_INTROSPECTION=false)', () => {
     expect((await t.graphql('{ __typename }')).body.data).toEqual({ __typename: 'Query' });
   });
 
+  it('refuses _service { sdl } too (it would hand out the whole schema, admin mutations included)', async () => {
+    const reader = (await t.graphql('mutation { createApiKey(input: { name: "sdl", scopes: [READ] }) { key } }')).body.data.createApiKey.key;
+    for (const key of [reader, undefined]) {
+      const res = await t.graphql('{ _service { sdl } }', undefined, key);
+      expect(res.body.data).toBeUndefined();
+      expect(res.body.errors?.[0].message).toMatch(/introspection has been disabled, and so has _service/);
+      expect(JSON.stringify(res.body)).not.toMatch(/createApiKey/);
+    }
+  });
+
   it('serves no GraphiQL page', async () => {
     const page = await t.app.yoga.fetch('http://localhost/graphql', { headers: { accept: 'text/html' } });
     expect(page.headers.get('content-type') ?? '').not.toMatch(/text\/html/);

@@ -101,13 +101,13 @@ export const UserRef = builder.prismaNode('User', {
 });
 
 builder.queryFields((t) => ({
-  me: t.prismaField({
-    type: 'User',
+  me: t.field({
+    type: UserRef,
     nullable: true,
     description: "The user a user token acts for; null for an API key (it acts for no single user).",
-    resolve: (query, _root, _args, ctx) => {
+    resolve: (_root, _args, ctx) => {
       const userId = ctx.boundary.userId;
-      return userId ? ctx.prisma.user.findUnique({ ...query, where: { id: userId } }) : null;
+      return userId ? ctx.prisma.user.findUnique({ where: { id: userId } }) : null;
     },
   }),
   users: t.prismaConnection({
