@@ -20,6 +20,8 @@ type Documents = {
     "\n  query UserDays($id: ID!, $from: LocalDate!, $to: LocalDate!) {\n    user(id: $id) {\n      id\n      days(from: $from, to: $to) {\n        date\n        workouts { id sport distanceMeters source { provider device } }\n        sleep { id totalSleepSeconds score source { provider device } }\n      }\n    }\n  }\n": typeof types.UserDaysDocument,
     "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) { id externalId createdAt }\n  }\n": typeof types.CreateUserDocument,
     "\n  query FirstUsers($first: Int!) {\n    users(first: $first) { edges { node { id externalId } } }\n  }\n": typeof types.FirstUsersDocument,
+    "\n  query MyDays($from: LocalDate!, $to: LocalDate!) {\n    me {\n      id\n      externalId\n      days(from: $from, to: $to) {\n        date\n        workouts { id distanceMeters source { provider } }\n        sleep { id totalSleepSeconds }\n      }\n    }\n  }\n": typeof types.MyDaysDocument,
+    "\n  query OtherUser($id: ID!) {\n    user(id: $id) { id externalId }\n  }\n": typeof types.OtherUserDocument,
 };
 const documents: Documents = {
     "\n  fragment WorkoutSummary on Workout {\n    id\n    sport\n    startTime\n    distanceMeters\n    source { provider }\n  }\n": types.WorkoutSummaryFragmentDoc,
@@ -28,6 +30,8 @@ const documents: Documents = {
     "\n  query UserDays($id: ID!, $from: LocalDate!, $to: LocalDate!) {\n    user(id: $id) {\n      id\n      days(from: $from, to: $to) {\n        date\n        workouts { id sport distanceMeters source { provider device } }\n        sleep { id totalSleepSeconds score source { provider device } }\n      }\n    }\n  }\n": types.UserDaysDocument,
     "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) { id externalId createdAt }\n  }\n": types.CreateUserDocument,
     "\n  query FirstUsers($first: Int!) {\n    users(first: $first) { edges { node { id externalId } } }\n  }\n": types.FirstUsersDocument,
+    "\n  query MyDays($from: LocalDate!, $to: LocalDate!) {\n    me {\n      id\n      externalId\n      days(from: $from, to: $to) {\n        date\n        workouts { id distanceMeters source { provider } }\n        sleep { id totalSleepSeconds }\n      }\n    }\n  }\n": types.MyDaysDocument,
+    "\n  query OtherUser($id: ID!) {\n    user(id: $id) { id externalId }\n  }\n": types.OtherUserDocument,
 };
 
 /**
@@ -68,6 +72,14 @@ export function graphql(source: "\n  mutation CreateUser($input: CreateUserInput
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query FirstUsers($first: Int!) {\n    users(first: $first) { edges { node { id externalId } } }\n  }\n"): (typeof documents)["\n  query FirstUsers($first: Int!) {\n    users(first: $first) { edges { node { id externalId } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyDays($from: LocalDate!, $to: LocalDate!) {\n    me {\n      id\n      externalId\n      days(from: $from, to: $to) {\n        date\n        workouts { id distanceMeters source { provider } }\n        sleep { id totalSleepSeconds }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MyDays($from: LocalDate!, $to: LocalDate!) {\n    me {\n      id\n      externalId\n      days(from: $from, to: $to) {\n        date\n        workouts { id distanceMeters source { provider } }\n        sleep { id totalSleepSeconds }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OtherUser($id: ID!) {\n    user(id: $id) { id externalId }\n  }\n"): (typeof documents)["\n  query OtherUser($id: ID!) {\n    user(id: $id) { id externalId }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
