@@ -17,6 +17,7 @@
  * In embedded mode the database belongs to one process: stop `npm start` first.
  */
 import { parseArgs } from 'node:util';
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import { createApiKey } from '../auth/api-keys.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { openDatabase, type Database } from '../db/database.js';
@@ -88,16 +89,32 @@ async function webhooks(config: Config, args: string[]) {
   });
 }
 
+/** A user as the API names it (its global ID) or by the id inside it; refused when there is no such user. */
+async function userIdArg(db: Database, value: string): Promise<string> {
+  let id = value;
+  try {
+    const decoded = decodeGlobalID(value);
+    if (decoded.typename === 'User') id = decoded.id;
+  } catch {
+    // not a global ID: the raw id
+  }
+  if (!(await db.prisma.user.findUnique({ where: { id }, select: { id: true } }))) {
+    throw new UsageError(`no user "${value}": give the User id the API returns (createUser, users { edges { node { id } } })`);
+  }
+  return id;
+}
+
 async function replay(config: Config, args: string[]) {
   const { values } = parseArgs({ args, options: { provider: { type: 'string' }, user: { type: 'string' } } });
   const provider: Provider | undefined = values.provider ? providerArg(values.provider).id : undefined;
-  const counts = await withDatabase(config, (db) =>
-    replayRawPayloads(db.prisma, { provider, userId: values.user, workoutPriority: config.providerPriority.workout }, (done, total) => {
+  const counts = await withDatabase(config, async (db) => {
+    const userId = values.user === undefined ? undefined : await userIdArg(db, values.user);
+    return replayRawPayloads(db.prisma, { provider, userId, workoutPriority: config.providerPriority.workout }, (done, total) => {
       process.stderr.write(`\rreplayed ${done}/${total} raw payloads`);
-    }),
-  );
+    });
+  });
   process.stderr.write('\n');
-  process.stdout.write(`payloads ${counts.fetched}, records created ${counts.created}, updated ${counts.updated}, skipped ${counts.skipped}\n`);
+  process.stdout.write(`payloads ${counts.fetched}, records created ${counts.created}, updated ${counts.updated}, unchanged ${counts.unchanged}, skipped ${counts.skipped}\n`);
   for (const reason of counts.skippedReasons.slice(0, 20)) process.stdout.write(`  ${reason.dataType} ${reason.providerRecordId}: ${reason.reason}\n`);
 }
 

@@ -1,6 +1,6 @@
 /**
  * Plans the record writes of a batch of mapped payloads so that one upsert per row gives the
- * same rows and the same created/updated counts as upserting every record one payload at a time:
+ * same rows as upserting every record one payload at a time:
  * writes to one row are folded (later fields win, a part's undefined fields are left out), parts'
  * extras are merged shallowly over what the row would hold at that point, and heart-rate samples
  * are de-duplicated by time (the first payload's sample is the one kept, as ON CONFLICT DO NOTHING
@@ -41,8 +41,6 @@ export interface PlannedSample {
 
 export interface RecordPlan {
   rows: Map<RecordTable, Map<string, RowWrite>>;
-  /** Payloads that created at least one record row (heart-rate samples are known only after the insert). */
-  created: Set<number>;
   samples: PlannedSample[];
   /** Every workout write, in order (for duplicate linking). */
   workouts: (Span & { providerRecordId: string })[];
@@ -58,7 +56,7 @@ export function withMergedExtras<T extends { extras?: unknown }>(data: T, existi
 }
 
 export function planRecordWrites(payloads: { index: number; records: NormalizedRecord[] }[], existing: ExistingRecords): RecordPlan {
-  const plan: RecordPlan = { rows: new Map(), created: new Set(), samples: [], workouts: [] };
+  const plan: RecordPlan = { rows: new Map(), samples: [], workouts: [] };
   // Per table: providerRecordId -> the extras the row holds at this point (null when none).
   const state = new Map<RecordTable, Map<string, unknown>>();
   const sampleTimes = new Set<number>();
@@ -78,7 +76,6 @@ export function planRecordWrites(payloads: { index: number; records: NormalizedR
       let rowsState = state.get(table);
       if (!rowsState) state.set(table, (rowsState = new Map(existing.get(table) ?? [])));
       const exists = rowsState.has(key);
-      if (!exists) plan.created.add(index);
       let data = record.record as { extras?: unknown };
       if (PART_KINDS.has(record.kind)) data = withMergedExtras(data, rowsState.get(key));
       rowsState.set(key, data.extras !== undefined ? data.extras : exists ? rowsState.get(key) : null);

@@ -72,7 +72,10 @@ export function upsertRawPayloads(
 
 /**
  * One INSERT ... ON CONFLICT DO UPDATE per set of columns: a part's update only touches the
- * columns it names, like a Prisma upsert with undefined fields.
+ * columns it names, like a Prisma upsert with undefined fields. A row whose columns already hold
+ * these values keeps its `updatedAt` (only `rawPayloadId` follows the last payload that wrote it);
+ * the statement returns each row's key and whether it was inserted or changed, so a replay with no
+ * mapper change counts its payloads unchanged.
  */
 export function upsertRows(
   prisma: PrismaClient,
@@ -81,7 +84,7 @@ export function upsertRows(
   table: RecordTable,
   rows: Iterable<RowWrite>,
   rawPayloadId: (payloadIndex: number) => string,
-): Prisma.PrismaPromise<number>[] {
+): Prisma.PrismaPromise<{ providerRecordId: string; changed: boolean }[]>[] {
   const tableTypes = types.get(table);
   if (!tableTypes) throw new Error(`no columns known for table ${table}`);
   const groups = new Map<string, { columns: string[]; rows: Record<string, unknown>[] }>();
@@ -98,13 +101,26 @@ export function upsertRows(
   }
   return [...groups.values()].map(({ columns, rows: values }) => {
     const all = [...columns, 'rawPayloadId'];
-    const updated = [...all, 'updatedAt'];
-    return prisma.$executeRawUnsafe(
-      `INSERT INTO ${q(table)} ("id", "userId", "provider", "updatedAt", ${all.map(q).join(', ')})
-       SELECT gen_random_uuid()::text, $1, CAST($2 AS "Provider"), now(), ${all.map((c) => `t.${q(c)}`).join(', ')}
-       FROM jsonb_to_recordset($3::jsonb) AS t(${all.map((c) => `${q(c)} ${tableTypes.get(c)}`).join(', ')})
-       ON CONFLICT ("provider", "userId", "providerRecordId") DO UPDATE
-         SET ${updated.map((c) => `${q(c)} = EXCLUDED.${q(c)}`).join(', ')}`,
+    const cols = (prefix: string) => columns.map((c) => `${prefix}.${q(c)}`).join(', ');
+    // Changed = inserted, or a column other than rawPayloadId (which follows the last payload that
+    // wrote the row) differs from what the row held before this statement; only then does
+    // `updatedAt` move.
+    return prisma.$queryRawUnsafe<{ providerRecordId: string; changed: boolean }[]>(
+      `WITH t AS (
+         SELECT * FROM jsonb_to_recordset($3::jsonb) AS t(${all.map((c) => `${q(c)} ${tableTypes.get(c)}`).join(', ')})
+       ), before AS (
+         SELECT ${cols('r')} FROM ${q(table)} r
+         WHERE r."userId" = $1 AND r."provider" = CAST($2 AS "Provider") AND r."providerRecordId" IN (SELECT t."providerRecordId" FROM t)
+       ), written AS (
+         INSERT INTO ${q(table)} ("id", "userId", "provider", "updatedAt", ${all.map(q).join(', ')})
+         SELECT gen_random_uuid()::text, $1, CAST($2 AS "Provider"), now(), ${all.map((c) => `t.${q(c)}`).join(', ')} FROM t
+         ON CONFLICT ("provider", "userId", "providerRecordId") DO UPDATE
+           SET ${all.map((c) => `${q(c)} = EXCLUDED.${q(c)}`).join(', ')},
+               "updatedAt" = CASE WHEN (${cols(q(table))}) IS DISTINCT FROM (${cols('EXCLUDED')}) THEN now() ELSE ${q(table)}."updatedAt" END
+         RETURNING ${cols(q(table))}
+       )
+       SELECT w."providerRecordId", (b."providerRecordId" IS NULL OR (${cols('b')}) IS DISTINCT FROM (${cols('w')})) AS "changed"
+       FROM written w LEFT JOIN before b ON b."providerRecordId" = w."providerRecordId"`,
       owner.userId,
       owner.provider,
       JSON.stringify(values),

@@ -2,7 +2,8 @@
  * Writes what a fetch brought: the raw payloads first, then the normalized records mapped from
  * them, each upserted on (provider, userId, providerRecordId), a whole batch at a time
  * (storeItems). Running the same input twice changes nothing: an identical raw payload is
- * recognised and its records are left alone.
+ * recognised and its records are left alone, and so is a record that already holds what a
+ * payload maps to.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
@@ -151,10 +152,14 @@ async function storeChunk(prisma: PrismaClient, owner: Owner, items: RawItem[], 
 
   // Commit 2: the records, their links and normalizedAt.
   let samplesCreated = new Set<number>();
+  const written = new Set<string>(); // rows inserted or changed, as rowKey(table, providerRecordId)
   if (hasWrites.size > 0) {
     const types = await columnTypes(prisma);
     const statements: Prisma.PrismaPromise<unknown>[] = [];
-    for (const [table, rows] of plan.rows) statements.push(...upsertRows(prisma, types, owner, table, rows.values(), payloadId));
+    const rowStatements: { table: RecordTable; at: number }[] = [];
+    for (const [table, rows] of plan.rows) {
+      for (const statement of upsertRows(prisma, types, owner, table, rows.values(), payloadId)) rowStatements.push({ table, at: statements.push(statement) - 1 });
+    }
     const samplesAt = plan.samples.length > 0 ? statements.push(insertHeartRateSamples(prisma, owner, plan.samples)) - 1 : -1;
     const priority = options.workoutPriority ?? DEFAULT_WORKOUT_PRIORITY;
     for (const workout of plan.workouts) {
@@ -163,15 +168,28 @@ async function storeChunk(prisma: PrismaClient, owner: Owner, items: RawItem[], 
     statements.push(markNormalized(prisma, changed.filter((c) => hasWrites.has(c.index)).map((c) => payloadId(c.index))));
     const results = await prisma.$transaction(statements);
     if (samplesAt >= 0) samplesCreated = new Set((results[samplesAt] as { p: number }[]).map((r) => Number(r.p)));
+    for (const { table, at } of rowStatements) {
+      for (const row of results[at] as { providerRecordId: string; changed: boolean }[]) if (row.changed) written.add(rowKey(table, row.providerRecordId));
+    }
   }
 
+  // A payload counts once: created the first time it is stored; after that updated when one of
+  // its records (or heart-rate samples) changed in the database, unchanged when none did (a
+  // replay with no mapper change, or a revised payload that maps to the same records).
+  const mappedAt = new Map(mapped.map((m) => [m.index, m.records]));
   for (const c of changed) {
     if (!c.outcome.ok) continue;
-    // A payload counts once: created if it brought a new record, otherwise updated.
-    if ((plan.created.has(c.index) || samplesCreated.has(c.index)) && !c.existed) counts.created++;
-    else counts.updated++;
+    if (!c.existed) counts.created++;
+    else if (samplesCreated.has(c.index) || recordKeys(mappedAt.get(c.index) ?? []).some((key) => written.has(key))) counts.updated++;
+    else counts.unchanged++;
   }
   return counts;
+}
+
+const rowKey = (table: RecordTable, providerRecordId: string) => `${table}\u0000${providerRecordId}`;
+
+function recordKeys(records: NormalizedRecord[]): string[] {
+  return records.flatMap((r) => (r.kind === 'heartRate' ? [] : [rowKey(TABLE_OF_KIND[r.kind], r.record.providerRecordId)]));
 }
 
 /** Per record table the batch writes: the stored rows' providerRecordIds (and extras, which parts merge into). */

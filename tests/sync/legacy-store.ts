@@ -65,46 +65,50 @@ async function insertHeartRateSamples(tx: Tx, owner: Owner, samples: HeartRateSa
   );
 }
 
-/** Upserts one normalized record; returns whether it was created or updated. */
-async function upsertRecord(tx: Tx, owner: Owner, rawPayloadId: string, item: NormalizedRecord, options: StoreOptions): Promise<'created' | 'updated' | 'none'> {
+/** Whether an upsert changed the record: created, or a column other than updatedAt and rawPayloadId now differs. */
+function rowChanged(before: Record<string, unknown> | null, after: Record<string, unknown>): boolean {
+  if (!before) return true;
+  const { updatedAt: _b, rawPayloadId: _rb, ...was } = before;
+  const { updatedAt: _a, rawPayloadId: _ra, ...now } = after;
+  return !isDeepStrictEqual(was, now);
+}
+
+/** Upserts one normalized record; returns whether the database row changed (created or updated). */
+async function upsertRecord(tx: Tx, owner: Owner, rawPayloadId: string, item: NormalizedRecord, options: StoreOptions): Promise<boolean> {
   if (item.kind === 'heartRate') {
-    if (item.samples.length === 0) return 'none';
+    if (item.samples.length === 0) return false;
     const count = await insertHeartRateSamples(tx, owner, item.samples);
-    return count > 0 ? 'created' : 'none';
+    return count > 0;
   }
   const key = { provider: owner.provider, userId: owner.userId, providerRecordId: item.record.providerRecordId };
   const where = { provider_userId_providerRecordId: key };
   const data = { ...item.record, ...owner, rawPayloadId } as never;
   switch (item.kind) {
     case 'workout': {
-      const existing = await tx.workout.findUnique({ where, select: { id: true } });
+      const existing = await tx.workout.findUnique({ where });
       const workout = await tx.workout.upsert({ where, create: data, update: data });
       await linkWorkoutDuplicates(tx, workout, options.workoutPriority ?? DEFAULT_WORKOUT_PRIORITY);
-      return existing ? 'updated' : 'created';
+      return rowChanged(existing, workout);
     }
     case 'sleep': {
-      const existing = await tx.sleepSession.findUnique({ where, select: { id: true } });
-      await tx.sleepSession.upsert({ where, create: data, update: data });
-      return existing ? 'updated' : 'created';
+      const existing = await tx.sleepSession.findUnique({ where });
+      return rowChanged(existing, await tx.sleepSession.upsert({ where, create: data, update: data }));
     }
     case 'recovery':
     case 'recoveryPart': {
-      const existing = await tx.recovery.findUnique({ where, select: { id: true, extras: true } });
+      const existing = await tx.recovery.findUnique({ where });
       const merged = withMergedExtras(data, item.kind === 'recoveryPart' ? existing?.extras : undefined);
-      await tx.recovery.upsert({ where, create: merged, update: merged });
-      return existing ? 'updated' : 'created';
+      return rowChanged(existing, await tx.recovery.upsert({ where, create: merged, update: merged }));
     }
     case 'dailyActivity':
     case 'dailyActivityPart': {
-      const existing = await tx.dailyActivity.findUnique({ where, select: { id: true, extras: true } });
+      const existing = await tx.dailyActivity.findUnique({ where });
       const merged = withMergedExtras(data, item.kind === 'dailyActivityPart' ? existing?.extras : undefined);
-      await tx.dailyActivity.upsert({ where, create: merged, update: merged });
-      return existing ? 'updated' : 'created';
+      return rowChanged(existing, await tx.dailyActivity.upsert({ where, create: merged, update: merged }));
     }
     case 'vo2Max': {
-      const existing = await tx.vo2MaxEstimate.findUnique({ where, select: { id: true } });
-      await tx.vo2MaxEstimate.upsert({ where, create: data, update: data });
-      return existing ? 'updated' : 'created';
+      const existing = await tx.vo2MaxEstimate.findUnique({ where });
+      return rowChanged(existing, await tx.vo2MaxEstimate.upsert({ where, create: data, update: data }));
     }
   }
 }
@@ -148,13 +152,15 @@ export async function legacyStoreItem(
     select: { id: true },
   });
   if (outcome.ok) {
-    let created = 0;
+    let changed = false;
     for (const record of outcome.records) {
-      if ((await upsertRecord(prisma, owner, raw.id, record, options)) === 'created') created++;
+      if (await upsertRecord(prisma, owner, raw.id, record, options)) changed = true;
     }
-    // A payload counts once: created if it brought a new record, otherwise updated.
-    if (created > 0 && !existing) counts.created = 1;
-    else counts.updated = 1;
+    // A payload counts once: created the first time it is stored, then updated when a record of it
+    // changed, unchanged when none did (the counts' meaning since issue 13, item 5).
+    if (!existing) counts.created = 1;
+    else if (changed) counts.updated = 1;
+    else counts.unchanged = 1;
   }
   await prisma.rawPayload.update({ where: { id: raw.id }, data: { normalizedAt: new Date() }, select: { id: true } });
   return counts;

@@ -106,6 +106,10 @@ describe.each(databaseVariants())('Polar operator flows over a real port (%s)', 
       const runs = await waitForSyncIdle(stack.t.database.prisma, member.connectionId, { timeoutMs: 100_000 });
       expect(runs.map((r) => [r.kind, r.status, r.error])).toEqual([['BACKFILL', 'SUCCEEDED', null]]);
       expect(stack.fake.users.get(member.polarUserId)?.registered).toBe(true);
+      // A brand-new connection's first backfill stored everything for the first time: nothing "updated".
+      const [run] = runs;
+      expect(run).toMatchObject({ updated: 0, unchanged: 0 });
+      expect(run.created + run.skipped).toBe(run.fetched);
     }
   }, 120_000);
 
@@ -191,6 +195,15 @@ describe.each(databaseVariants())('Polar operator flows over a real port (%s)', 
     const counts = await replayRawPayloads(prisma, { provider: 'POLAR' });
     expect(counts.fetched).toBe(await prisma.rawPayload.count({ where: { provider: 'POLAR' } }));
     expect(counts.skipped).toBe(0);
+    // The two damaged records were updated; most payloads changed nothing. (A few more count as
+    // updated: rows whose parts came in another order during the sync than in the replay.)
+    expect(counts.created).toBe(0);
+    expect(counts.updated).toBeGreaterThanOrEqual(2);
+    expect(counts.updated + counts.unchanged).toBe(counts.fetched);
+    expect(counts.unchanged).toBeGreaterThan(counts.fetched / 2);
+    // Replayed again with no mapper change: nothing changes, and the counts say so.
+    const again = await replayRawPayloads(prisma, { provider: 'POLAR' });
+    expect(again).toMatchObject({ fetched: counts.fetched, created: 0, updated: 0, unchanged: counts.fetched });
 
     const restored = await prisma.workout.findUniqueOrThrow({ where: { id: workout.id } });
     expect(strip(restored)).toEqual(strip(workout));
@@ -210,20 +223,20 @@ describe.each(databaseVariants())('Polar operator flows over a real port (%s)', 
     const before = await recordCounts(prisma, userId);
     const workout = await prisma.workout.findFirstOrThrow({ where: { userId, distanceMeters: { gt: 0 } }, orderBy: { startTime: 'desc' } });
     await prisma.workout.update({ where: { id: workout.id }, data: { distanceMeters: -1 } });
-    const rawTotal = await prisma.rawPayload.count({ where: { provider: 'POLAR' } });
+    // --user takes the User id the API returns (its global ID), as the README says.
+    const rawTotal = await prisma.rawPayload.count({ where: { provider: 'POLAR', userId } });
 
     const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: stack.t.database.url!, ENCRYPTION_KEY, NODE_OPTIONS: '' };
     delete env.DATA_DIR;
     const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile('npm', ['run', '--silent', 'cli', '--', 'replay', '--provider', 'polar'], { cwd: REPO_ROOT, env, timeout: 90_000 }, (error, stdout, stderr) => {
+      execFile('npm', ['run', '--silent', 'cli', '--', 'replay', '--provider', 'polar', '--user', members.main.gid], { cwd: REPO_ROOT, env, timeout: 90_000 }, (error, stdout, stderr) => {
         resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
       });
     });
     expect({ code: result.code, stderr: result.code ? result.stderr : '' }).toEqual({ code: 0, stderr: '' });
-    const line = /^payloads (\d+), records created (\d+), updated (\d+), skipped (\d+)$/m.exec(result.stdout);
+    const line = /^payloads (\d+), records created (\d+), updated (\d+), unchanged (\d+), skipped (\d+)$/m.exec(result.stdout);
     expect(line).not.toBeNull();
-    expect(Number(line![1])).toBe(rawTotal);
-    expect(Number(line![4])).toBe(0);
+    expect(line!.slice(1).map(Number)).toEqual([rawTotal, 0, 1, rawTotal - 1, 0]);
     expect(result.stderr).toContain(`replayed ${rawTotal}/${rawTotal} raw payloads`);
     expect((await prisma.workout.findUniqueOrThrow({ where: { id: workout.id } })).distanceMeters).toBe(workout.distanceMeters);
     expect(await recordCounts(prisma, userId)).toEqual(before);

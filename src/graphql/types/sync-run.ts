@@ -21,9 +21,9 @@ export const SyncRunRef = builder.prismaNode('SyncRun', {
     windowsTotal: t.exposeInt('windowsTotal', { description: 'Fetch windows planned.' }),
     windowsDone: t.exposeInt('windowsDone', { description: 'Fetch windows finished.' }),
     fetched: t.exposeInt('fetched', { description: 'Provider records fetched.' }),
-    created: t.exposeInt('created', { description: 'Fetched records that created new data.' }),
-    updated: t.exposeInt('updated', { description: 'Fetched records that changed stored data.' }),
-    unchanged: t.exposeInt('unchanged', { description: 'Fetched records identical to what was stored.' }),
+    created: t.exposeInt('created', { description: 'Fetched items stored for the first time (everything of a first backfill).' }),
+    updated: t.exposeInt('updated', { description: 'Fetched items stored before whose normalized records changed.' }),
+    unchanged: t.exposeInt('unchanged', { description: 'Fetched items stored before whose normalized records stayed the same.' }),
     skipped: t.exposeInt('skipped', { description: 'Fetched records that could not be used (see skippedReasons).' }),
     skippedReasons: t.expose('skippedReasons', {
       type: 'JSON',
