@@ -8,12 +8,12 @@ import { MAX_REQUEST_BODY_BYTES, useBodyLimit } from './body-limit.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
 import { useMaxPageSize } from './use-max-page-size.js';
 import { useArgumentChecks } from './use-argument-checks.js';
-import { MAX_PAGE_SIZE } from '../graphql/builder.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../graphql/builder.js';
 import type { GraphQLLimitsConfig } from '../config.js';
 import { useCsrfPrevention } from './use-csrf-prevention.js';
 import { usePrincipalAuth } from './use-principal-auth.js';
 import { useIntrospectionSwitch } from './use-introspection-switch.js';
-import { useQueryLimits } from './use-query-limits.js';
+import { useQueryLimits, type ListLimits } from './use-query-limits.js';
 import { useRateLimit } from './use-rate-limit.js';
 import { useRequestTimeout } from './use-request-timeout.js';
 import { useJitExecution } from './use-jit-execution.js';
@@ -52,6 +52,18 @@ const maskErrors: NonNullable<YogaServerOptions<object, object>['maskedErrors']>
   },
 };
 
+/**
+ * Page sizes and list lengths of the cost estimate: a list argument holds at most one page
+ * (`nodes(ids:)`), except `_entities(representations:)`, into which a federation gateway batches
+ * every reference of one response.
+ */
+const LIST_LIMITS: ListLimits = {
+  defaultPageSize: DEFAULT_PAGE_SIZE,
+  maxPageSize: MAX_PAGE_SIZE,
+  maxListLength: MAX_PAGE_SIZE,
+  listLengthOverrides: { '_entities.representations': 1000 },
+};
+
 export function createYogaServer({ services, logger, plugins = [] }: YogaOptions) {
   const limits = services.config.graphql;
   return createYoga<Record<string, unknown>, GraphQLContext>({
@@ -84,14 +96,14 @@ export function createYogaServer({ services, logger, plugins = [] }: YogaOptions
       ...plugins,
       useCsrfPrevention(),
       useIntrospectionSwitch(limits.introspection),
-      useQueryLimits(limits),
+      useMaxPageSize(MAX_PAGE_SIZE),
+      useQueryLimits(limits, LIST_LIMITS),
       usePrincipalAuth({
         resolver: services.principals,
         boundaries: services.boundaries,
         extend: (boundary) => ({ loaders: createLoaders(services.prisma, boundary) }),
       }),
       useRateLimit({ perMinute: limits.rateLimitPerMinute, userPerMinute: services.config.userTokens.rateLimitPerMinute }),
-      useMaxPageSize(MAX_PAGE_SIZE),
       useArgumentChecks(subgraphSchema),
       useJitExecution({ schema: subgraphSchema, logger }),
       useRequestTimeout(limits.requestTimeoutSeconds * 1000),
