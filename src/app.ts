@@ -16,7 +16,10 @@ import { migrate } from './db/migrate.js';
 import { useOAuthCallback } from './http/routes/oauth-callback.js';
 import { useSandboxRoutes } from './http/routes/sandbox.js';
 import { useWebhookRoutes } from './http/routes/webhooks.js';
+import { PrincipalRateLimits } from './http/use-rate-limit.js';
 import { createYogaServer, type YogaServer } from './http/yoga.js';
+import { useMcpEndpoint } from './mcp/http.js';
+import { formatLocalDate } from './normalize/time.js';
 import { createLogger, registerSecret, type Logger } from './logger.js';
 import type { HttpClient } from './providers/http.js';
 import { startSandbox, type SandboxRuntime } from './sandbox/runtime.js';
@@ -103,10 +106,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const boundaries = new BoundaryFactory(prisma);
     const services = { prisma, config, cipher, sync, connections, principals, boundaries };
     const webhookRoutes = useWebhookRoutes({ prisma, config, cipher, sync, logger });
+    const rateLimits = new PrincipalRateLimits({ perMinute: config.graphql.rateLimitPerMinute, userPerMinute: config.userTokens.rateLimitPerMinute });
+    const today = options.today ?? (() => formatLocalDate(new Date()));
     const yoga = createYogaServer({
       services,
       logger,
+      rateLimits,
       plugins: [
+        useMcpEndpoint({ services, logger, rateLimits, today }),
         ...(sandbox ? [useSandboxRoutes(sandbox)] : []),
         useOAuthCallback({ prisma, config, cipher, connections, logger }),
         webhookRoutes,

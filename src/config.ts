@@ -71,6 +71,8 @@ export interface Config {
   sandbox: SandboxConfig;
   /** Tokens that act for one user (src/auth/user-tokens.ts, src/auth/idp.ts). */
   userTokens: UserTokenConfig;
+  /** The MCP server (src/mcp/): /mcp on this server, and `npm run mcp` (stdio). */
+  mcp: McpConfig;
 }
 
 export const USER_TOKEN_SCOPE_NAMES = ['SELF_READ', 'SELF_CONNECT', 'SELF_INGEST'] as const;
@@ -104,6 +106,20 @@ export interface IdpConfig {
   defaultScopes: UserTokenScopeName[];
   /** USER_TOKEN_JWKS_COOLDOWN_SECONDS (default 30): least time between two JWKS fetches. */
   jwksCooldownSeconds: number;
+}
+
+export interface McpConfig {
+  /**
+   * MCP_ALLOWED_HOSTS: hostnames /mcp answers for (Host and Origin headers; DNS-rebinding
+   * protection). Default: PUBLIC_URL's hostname, localhost, 127.0.0.1 and [::1].
+   */
+  allowedHosts: string[];
+  /** MCP_MAX_REQUEST_BYTES: largest JSON-RPC request body /mcp reads (default 64 KiB). */
+  maxRequestBytes: number;
+  /** `npm run mcp` relays stdio to this gateway's /mcp: GATEWAY_URL (default http://localhost:$PORT). */
+  gatewayUrl: string;
+  /** `npm run mcp`'s credential: MCP_TOKEN (an API key or user token), else API_KEY. */
+  token: string | null;
 }
 
 export interface SandboxConfig {
@@ -346,5 +362,19 @@ export function loadConfig(env: Env = process.env, providers: readonly ProviderD
       rateLimitPerMinute: int(env, 'USER_TOKEN_RATE_LIMIT_PER_MINUTE', 120, 0, 1_000_000),
       idp: idp(env),
     },
+    mcp: mcpConfig(env, port, url(env, 'PUBLIC_URL', `http://localhost:${port}`)),
+  };
+}
+
+function mcpConfig(env: Env, port: number, publicUrl: string): McpConfig {
+  const listed = (str(env, 'MCP_ALLOWED_HOSTS') ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  return {
+    allowedHosts: listed.length ? listed : [...new Set([new URL(publicUrl).hostname, 'localhost', '127.0.0.1', '[::1]'])],
+    maxRequestBytes: int(env, 'MCP_MAX_REQUEST_BYTES', 65_536, 1024, 4 * 1024 * 1024),
+    gatewayUrl: url(env, 'GATEWAY_URL', `http://localhost:${port}`).replace(/\/$/, ''),
+    token: str(env, 'MCP_TOKEN') ?? str(env, 'API_KEY'),
   };
 }

@@ -15,7 +15,7 @@ import type { Database, SqlExecutor } from './database.js';
  * <root>/node_modules/.cache/wearable-graph/<build>/ (scripts/start.mjs), where the usual
  * `../../` from this file does not lead to the root.
  */
-function projectRoot(): string {
+export function projectRoot(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const compiledCopy = here.lastIndexOf(`${path.sep}node_modules${path.sep}.cache${path.sep}wearable-graph${path.sep}`);
   return compiledCopy >= 0 ? here.slice(0, compiledCopy) : path.resolve(here, '../..');

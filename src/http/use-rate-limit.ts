@@ -49,21 +49,36 @@ export function rateLimited(retryAfterSeconds: number, who = 'API key') {
 }
 
 /**
- * Must come after usePrincipalAuth (it reads the principal from the context). API keys get
- * `perMinute` each; user tokens get `userPerMinute` per user (all of one user's tokens share a
- * bucket), so one user's app cannot starve the others nor the operator's backend. 0 = off.
+ * The per-principal limits of this server: API keys get `perMinute` each; user tokens get
+ * `userPerMinute` per user (all of one user's tokens share a bucket), so one user's app cannot
+ * starve the others nor the operator's backend. 0 = off. One instance serves every API on the
+ * server (GraphQL and MCP), so a key's budget is one budget.
  */
-export function useRateLimit(options: { perMinute: number; userPerMinute?: number; now?: () => number }): Plugin<{ principal?: Principal }> {
-  const keys = options.perMinute > 0 ? new RateLimiter(options.perMinute, options.now) : null;
-  const userPerMinute = options.userPerMinute ?? options.perMinute;
-  const users = userPerMinute > 0 ? new RateLimiter(userPerMinute, options.now) : null;
+export class PrincipalRateLimits {
+  private readonly keys: RateLimiter | null;
+  private readonly users: RateLimiter | null;
+
+  constructor(options: { perMinute: number; userPerMinute?: number; now?: () => number }) {
+    this.keys = options.perMinute > 0 ? new RateLimiter(options.perMinute, options.now) : null;
+    const userPerMinute = options.userPerMinute ?? options.perMinute;
+    this.users = userPerMinute > 0 ? new RateLimiter(userPerMinute, options.now) : null;
+  }
+
+  /** Takes one request from the principal's bucket: 0 when allowed, else the seconds to wait. */
+  take(principal: Principal): number {
+    const limiter = principal.kind === 'apiKey' ? this.keys : this.users;
+    return limiter ? limiter.take(rateKeyOf(principal)) : 0;
+  }
+}
+
+/** Must come after usePrincipalAuth (it reads the principal from the context). */
+export function useRateLimit(options: { perMinute: number; userPerMinute?: number; now?: () => number; limits?: PrincipalRateLimits }): Plugin<{ principal?: Principal }> {
+  const limits = options.limits ?? new PrincipalRateLimits(options);
   return {
     onContextBuilding({ context }) {
       const principal = context.principal;
       if (!principal) return;
-      const limiter = principal.kind === 'apiKey' ? keys : users;
-      if (!limiter) return;
-      const wait = limiter.take(rateKeyOf(principal));
+      const wait = limits.take(principal);
       if (wait > 0) throw rateLimited(wait, principal.kind === 'apiKey' ? 'API key' : 'user');
     },
   };

@@ -14,7 +14,7 @@ import { useCsrfPrevention } from './use-csrf-prevention.js';
 import { usePrincipalAuth } from './use-principal-auth.js';
 import { useIntrospectionSwitch } from './use-introspection-switch.js';
 import { useQueryLimits, type ListLimits } from './use-query-limits.js';
-import { useRateLimit } from './use-rate-limit.js';
+import { useRateLimit, type PrincipalRateLimits } from './use-rate-limit.js';
 import { useRequestTimeout } from './use-request-timeout.js';
 import { useJitExecution } from './use-jit-execution.js';
 
@@ -23,6 +23,8 @@ export interface YogaOptions {
   logger: Logger;
   /** Extra routes and cross-cutting concerns (OAuth callbacks, webhooks...), as yoga plugins. */
   plugins?: Plugin[];
+  /** Shared with the other APIs on this server (MCP); default: GraphQL's own. */
+  rateLimits?: PrincipalRateLimits;
 }
 
 /** CORS_ORIGINS: '*' any origin, a list (others get no CORS headers), null none at all. No cookies are used, so never credentials. */
@@ -64,7 +66,7 @@ const LIST_LIMITS: ListLimits = {
   listLengthOverrides: { '_entities.representations': 1000 },
 };
 
-export function createYogaServer({ services, logger, plugins = [] }: YogaOptions) {
+export function createYogaServer({ services, logger, plugins = [], rateLimits }: YogaOptions) {
   const limits = services.config.graphql;
   return createYoga<Record<string, unknown>, GraphQLContext>({
     // The public schema plus Federation v2's `_service`/`_entities` (src/graphql/federation.ts).
@@ -103,7 +105,7 @@ export function createYogaServer({ services, logger, plugins = [] }: YogaOptions
         boundaries: services.boundaries,
         extend: (boundary) => ({ loaders: createLoaders(services.prisma, boundary) }),
       }),
-      useRateLimit({ perMinute: limits.rateLimitPerMinute, userPerMinute: services.config.userTokens.rateLimitPerMinute }),
+      useRateLimit({ perMinute: limits.rateLimitPerMinute, userPerMinute: services.config.userTokens.rateLimitPerMinute, limits: rateLimits }),
       useArgumentChecks(subgraphSchema),
       useJitExecution({ schema: subgraphSchema, logger }),
       useRequestTimeout(limits.requestTimeoutSeconds * 1000),

@@ -1,0 +1,252 @@
+/**
+ * The MCP server with the official SDK client, over Streamable HTTP (/mcp) and stdio (`npm run
+ * mcp`), both protocol eras, on the sandbox demo's data: every tool is called and its
+ * structuredContent checked against the outputSchema tools/list published, and answers are
+ * compared with what GraphQL says about the same user (one set of services under both APIs).
+ */
+import http from 'node:http';
+import type { Client } from '@modelcontextprotocol/client';
+import { MAX_ANSWER_BYTES } from '../../src/mcp/tool.js';
+import { addLocalDays, formatLocalDate } from '../../src/normalize/time.js';
+import { databaseVariants } from '../support/databases.js';
+import { TEST_ADMIN_KEY } from '../support/test-app.js';
+import { httpClient, MODERN, schemaErrors, startMcpStack, stdioClient, type McpStack } from './support.js';
+
+const TOOLS = ['users_find', 'days_summary', 'sleep_nights', 'workouts_list', 'workouts_detail', 'recovery_daily', 'trends_get', 'anomalies_list', 'periods_compare', 'coverage_get', 'timeseries_get', 'scores_get'];
+const today = formatLocalDate(new Date());
+
+type ToolResult = { content: { type: string; text: string }[]; structuredContent?: any; isError?: boolean };
+
+/** Calls every tool with its default arguments (plus what it needs); returns the results by tool. */
+async function callEveryTool(client: Client, user: string): Promise<Map<string, { args: object; result: ToolResult }>> {
+  const listed = await client.listTools();
+  expect(listed.tools.map((t) => t.name)).toEqual(TOOLS);
+  const schemas = new Map(listed.tools.map((t) => [t.name, t]));
+  for (const tool of listed.tools) {
+    expect(tool.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+    expect(tool.outputSchema).toBeDefined();
+  }
+  const results = new Map<string, { args: object; result: ToolResult }>();
+  const call = async (name: string, args: Record<string, unknown>) => {
+    const result = (await client.callTool({ name, arguments: args })) as ToolResult;
+    expect(result.isError ?? false).toBe(false);
+    expect(schemaErrors(schemas.get(name)!.outputSchema!, result.structuredContent)).toBeNull();
+    // A one-paragraph summary, then the same data as JSON text.
+    expect(result.content[0].type).toBe('text');
+    expect(result.content[0].text).not.toMatch(/\n/);
+    expect(JSON.parse(result.content[1].text)).toEqual(result.structuredContent);
+    if (!results.has(name)) results.set(name, { args, result });
+    return result;
+  };
+  await call('users_find', {});
+  await call('days_summary', { user });
+  await call('sleep_nights', { user });
+  await call('sleep_nights', { user, detail: true, limit: 2 });
+  const workouts = await call('workouts_list', { user });
+  const firstId = workouts.structuredContent.workouts.find((w: any) => w.source.provider === 'POLAR')?.workout_id ?? workouts.structuredContent.workouts[0].workout_id;
+  await call('workouts_detail', { user, workout_id: firstId });
+  await call('recovery_daily', { user });
+  await call('trends_get', { user, metric: 'hrv_rmssd_ms' });
+  await call('anomalies_list', { user });
+  await call('periods_compare', { user, period_a: { from: addLocalDays(today, -27), to: addLocalDays(today, -14) }, period_b: { from: addLocalDays(today, -13), to: today } });
+  await call('coverage_get', { user });
+  await call('timeseries_get', { user, metric: 'steps' });
+  await call('timeseries_get', { user, metric: 'heart_rate_bpm', resolution: '5min' });
+  await call('scores_get', { user });
+  return results;
+}
+
+describe.each(databaseVariants())('MCP server on the sandbox demo (%s)', (variant) => {
+  let stack: McpStack;
+  beforeAll(async () => {
+    stack = await startMcpStack(variant);
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('Streamable HTTP, 2026-07-28: lists the tools and answers every one schema-valid, small, with sources', async () => {
+    const client = await httpClient(stack.url, TEST_ADMIN_KEY, 'modern');
+    expect(client.getNegotiatedProtocolVersion?.() ?? MODERN).toBe(MODERN);
+    const results = await callEveryTool(client, stack.demoUserId);
+    for (const [name, { result }] of results) {
+      const bytes = JSON.stringify(result).length;
+      expect(bytes).toBeLessThan(2 * MAX_ANSWER_BYTES);
+      if (process.env.MCP_REPORT_SIZES) process.stdout.write(`${name}\t${bytes} bytes\t~${Math.ceil(bytes / 3.5)} tokens\n`);
+    }
+    const days = results.get('days_summary')!.result.structuredContent;
+    expect(days.days).toHaveLength(14);
+    const withSleep = days.days.filter((d: any) => d.sleep);
+    expect(withSleep.length).toBeGreaterThan(7);
+    for (const d of withSleep) expect(['OURA', 'POLAR']).toContain(d.sleep.source.provider);
+    const coverage = results.get('coverage_get')!.result.structuredContent;
+    expect(coverage.connections.map((c: any) => [c.provider, c.sandbox])).toEqual([
+      ['POLAR', true],
+      ['OURA', true],
+    ]);
+    const detail = results.get('workouts_detail')!.result.structuredContent;
+    expect(detail.workout.source.provider).toBeDefined();
+    await client.close();
+  });
+
+  it('answers what GraphQL answers for the same user and window', async () => {
+    const client = await httpClient(stack.url, TEST_ADMIN_KEY, 'modern');
+    const from = addLocalDays(today, -29);
+    const gql = await stack.t.graphql(
+      `query($u: ID!, $from: LocalDate!, $to: LocalDate!) { user(id: $u) {
+        days(from: $from, to: $to) { date primarySleep { totalSleepSeconds source { provider } } primaryRecovery { hrvRmssdMs source { provider } } sleep { provider } }
+        workouts(from: $from, to: $to, first: 100) { edges { node { id } } }
+      } }`,
+      { u: stack.demoUserId, from, to: today },
+    );
+    expect(gql.body.errors).toBeUndefined();
+    const gDays = gql.body.data.user.days;
+
+    const summary = ((await client.callTool({ name: 'days_summary', arguments: { user: stack.demoUserId, from, to: today } })) as ToolResult).structuredContent;
+    expect(summary.days.map((d: any) => d.date)).toEqual(gDays.map((d: any) => d.date));
+    summary.days.forEach((d: any, i: number) => {
+      const s = gDays[i].primarySleep;
+      expect(d.sleep?.total_sleep_hours ?? null).toBe(s?.totalSleepSeconds != null ? Math.round((s.totalSleepSeconds / 3600) * 100) / 100 : null);
+      expect(d.sleep?.source.provider ?? null).toBe(s?.source.provider ?? null);
+      expect(d.recovery?.hrv_rmssd_ms ?? null).toBe(gDays[i].primaryRecovery?.hrvRmssdMs != null ? Math.round(gDays[i].primaryRecovery.hrvRmssdMs) : null);
+    });
+
+    const listed = ((await client.callTool({ name: 'workouts_list', arguments: { user: stack.demoUserId, from, to: today, limit: 50 } })) as ToolResult).structuredContent;
+    expect(listed.workouts.map((w: any) => w.workout_id)).toEqual(gql.body.data.user.workouts.edges.slice(0, 50).map((e: any) => e.node.id));
+
+    // The 30-day HRV trend: Theil–Sen worked out here from GraphQL's values (median of pairwise slopes).
+    const points = gDays.flatMap((d: any, i: number) => (d.primaryRecovery?.hrvRmssdMs != null ? [[i, d.primaryRecovery.hrvRmssdMs]] : []));
+    const slopes: number[] = [];
+    for (let a = 0; a < points.length; a++) for (let b = a + 1; b < points.length; b++) slopes.push((points[b][1] - points[a][1]) / (points[b][0] - points[a][0]));
+    slopes.sort((x, y) => x - y);
+    const mid = slopes.length >> 1;
+    const slope = slopes.length % 2 ? slopes[mid] : (slopes[mid - 1] + slopes[mid]) / 2;
+    const trend = ((await client.callTool({ name: 'trends_get', arguments: { user: stack.demoUserId, metric: 'hrv_rmssd_ms', window_days: 30 } })) as ToolResult).structuredContent;
+    expect(trend.trend.days_with_data).toBe(points.length);
+    expect(trend.trend.slope_per_week).toBeCloseTo(slope * 7, 2);
+
+    const coverage = ((await client.callTool({ name: 'coverage_get', arguments: { user: stack.demoUserId, from, to: today } })) as ToolResult).structuredContent;
+    const ouraSleep = coverage.data_types.find((t: any) => t.data_type === 'sleep' && t.provider === 'OURA');
+    expect(ouraSleep.days_with_data).toBe(gDays.filter((d: any) => d.sleep.some((s: any) => s.provider === 'OURA')).length);
+    await client.close();
+  });
+
+  it('a 2025-11-25 client (the SDK default) is served too', async () => {
+    const client = await httpClient(stack.url, TEST_ADMIN_KEY, 'legacy');
+    expect(client.getNegotiatedProtocolVersion?.()).toBe('2025-11-25');
+    const tools = await client.listTools();
+    expect(tools.tools).toHaveLength(TOOLS.length);
+    const result = (await client.callTool({ name: 'days_summary', arguments: { user: stack.demoUserId } })) as ToolResult;
+    expect(result.isError ?? false).toBe(false);
+    expect(result.structuredContent.days).toHaveLength(14);
+    await client.close();
+  });
+
+  it('resources and prompts: the coaching profile, the algorithms, three prompts', async () => {
+    const client = await httpClient(stack.url, TEST_ADMIN_KEY, 'modern');
+    const templates = await client.listResourceTemplates();
+    expect(templates.resourceTemplates.map((r) => r.uriTemplate).sort()).toEqual(['algorithms://scores/{kind}', 'users://{user_id}/profile']);
+    const profile = await client.readResource({ uri: `users://${encodeURIComponent(stack.demoUserId)}/profile` });
+    const body = JSON.parse((profile.contents[0] as { text: string }).text);
+    expect(body.sleep_window.nights).toBeGreaterThan(10);
+    expect(body.sleep_window.typical_bedtime_local).toMatch(/^\d\d:\d\d$/);
+    expect(body.training_by_sport.length).toBeGreaterThan(0);
+    expect(body.baselines.find((b: any) => b.metric === 'hrv_rmssd_ms').median).toBeGreaterThan(0);
+    const stats = JSON.parse(((await client.readResource({ uri: 'algorithms://statistics' })).contents[0] as { text: string }).text);
+    expect(stats.anomalies.parameters.threshold).toBe(4);
+    const sleepAlgorithm = JSON.parse(((await client.readResource({ uri: 'algorithms://scores/sleep' })).contents[0] as { text: string }).text);
+    expect(sleepAlgorithm.algorithm_version).toBe('sleep/1');
+    expect(sleepAlgorithm.documentation).toMatch(/Sleep score/);
+    const prompts = await client.listPrompts();
+    expect(prompts.prompts.map((p) => p.name)).toEqual(['weekly_review', 'training_readiness_check', 'data_coverage_audit']);
+    const review = await client.getPrompt({ name: 'weekly_review', arguments: { user: 'demo' } });
+    expect((review.messages[0].content as { text: string }).text).toMatch(/days_summary/);
+    await client.close();
+  });
+
+  it('bad input comes back as a tool error naming the argument and the limit; nothing else leaks', async () => {
+    const client = await httpClient(stack.url, TEST_ADMIN_KEY, 'modern');
+    const text = async (name: string, args: Record<string, unknown>) => {
+      const result = (await client.callTool({ name, arguments: args })) as ToolResult;
+      expect(result.isError).toBe(true);
+      return result.content[0].text;
+    };
+    expect(await text('days_summary', { user: stack.demoUserId, from: '2026-01-01', to: '2026-06-01' })).toMatch(/from\/to: .*at most 90 days/);
+    expect(await text('users_find', { limit: 500 })).toMatch(/limit/);
+    expect(await text('days_summary', { user: 'nobody' })).toMatch(/^user: no user "nobody"/);
+    expect(await text('days_summary', {})).toMatch(/^user: required/);
+    expect(await text('workouts_list', { user: stack.demoUserId, cursor: 'bm9wZQ' })).toMatch(/^cursor:/);
+    expect(await text('timeseries_get', { user: stack.demoUserId, metric: 'heart_rate_bpm', resolution: '1min', from: addLocalDays(today, -9), to: today })).toMatch(/at most 3 days/);
+    await client.close();
+  });
+
+  it('pages with cursors: workouts_list in pages of 3 gives the same list as one page', async () => {
+    const client = await httpClient(stack.url, TEST_ADMIN_KEY, 'modern');
+    const all = ((await client.callTool({ name: 'workouts_list', arguments: { user: 'demo', limit: 50 } })) as ToolResult).structuredContent.workouts.map((w: any) => w.workout_id);
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = ((await client.callTool({ name: 'workouts_list', arguments: { user: 'demo', limit: 3, ...(cursor ? { cursor } : {}) } })) as ToolResult).structuredContent;
+      paged.push(...page.workouts.map((w: any) => w.workout_id));
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    expect(all.length).toBeGreaterThan(3);
+    expect(paged).toEqual(all);
+    await client.close();
+  });
+
+  it('stdio (npm run mcp relaying to /mcp), 2026-07-28 and 2025-11-25: every tool answers schema-valid', async () => {
+    const modern = await stdioClient(stack.url, TEST_ADMIN_KEY, 'modern');
+    await callEveryTool(modern, stack.demoUserId);
+    await modern.close();
+    const legacy = await stdioClient(stack.url, TEST_ADMIN_KEY, 'legacy');
+    expect(legacy.getNegotiatedProtocolVersion?.()).toBe('2025-11-25');
+    const result = (await legacy.callTool({ name: 'recovery_daily', arguments: { user: 'demo' } })) as ToolResult;
+    expect(result.isError ?? false).toBe(false);
+    await legacy.close();
+  }, 60_000);
+
+  it('stdio with a bad key: the client gets an error naming the 401, not a hang', async () => {
+    await expect(stdioClient(stack.url, 'whg_not_a_key_0000000000', 'legacy')).rejects.toThrow(/401/);
+  }, 30_000);
+
+  describe('HTTP edge: auth, metadata, DNS rebinding', () => {
+    const post = (headers: Record<string, string>, host?: string) =>
+      new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+        const target = new URL(`${stack.url}/mcp`);
+        const req = http.request({ hostname: target.hostname, port: target.port, path: '/mcp', method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...(host ? { host } : {}), ...headers } }, (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+        });
+        req.on('error', reject);
+        req.end(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } } }));
+      });
+
+    it('401 without a key or with a wrong one, with WWW-Authenticate pointing at the protected-resource metadata', async () => {
+      const missing = await post({});
+      expect(missing.status).toBe(401);
+      expect(missing.headers['www-authenticate']).toBe(`Bearer resource_metadata="${stack.url}/.well-known/oauth-protected-resource/mcp"`);
+      const wrong = await post({ authorization: 'Bearer whg_wrong_key_0000000000000' });
+      expect(wrong.status).toBe(401);
+      expect(wrong.headers['www-authenticate']).toMatch(/error="invalid_token"/);
+      const metadata = await (await fetch(`${stack.url}/.well-known/oauth-protected-resource/mcp`)).json();
+      expect(metadata).toMatchObject({ resource: `${stack.url}/mcp`, bearer_methods_supported: ['header'] });
+    });
+
+    it('refuses a foreign Host or Origin (DNS rebinding) before looking at the key', async () => {
+      expect((await post({ authorization: `Bearer ${TEST_ADMIN_KEY}` }, 'evil.example')).status).toBe(403);
+      expect((await post({ authorization: `Bearer ${TEST_ADMIN_KEY}`, origin: 'http://evil.example' })).status).toBe(403);
+      expect((await post({ authorization: `Bearer ${TEST_ADMIN_KEY}`, origin: stack.url })).status).toBe(200);
+    });
+
+    it('refuses a body over MCP_MAX_REQUEST_BYTES', async () => {
+      const res = await fetch(`${stack.url}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_KEY}` },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { pad: 'x'.repeat(70_000) } }),
+      });
+      expect(res.status).toBe(413);
+    });
+  });
+});
