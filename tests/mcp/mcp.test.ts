@@ -210,6 +210,43 @@ describe.each(databaseVariants())('MCP server on the sandbox demo (%s)', (varian
     await expect(stdioClient(stack.url, 'whg_not_a_key_0000000000', 'legacy')).rejects.toThrow(/401/);
   }, 30_000);
 
+  it('a user token sees its own user only: another user is answered exactly like an unknown one, over HTTP and stdio', async () => {
+    const admin = await httpClient(stack.url, TEST_ADMIN_KEY, 'modern');
+    const demoWorkout = ((await admin.callTool({ name: 'workouts_list', arguments: { user: stack.demoUserId, limit: 1 } })) as ToolResult).structuredContent.workouts[0].workout_id;
+    await admin.close();
+    const created = await stack.t.graphql('mutation { createUser(input: { externalId: "token-holder" }) { id } }');
+    const ownId = created.body.data.createUser.id;
+    const minted = await stack.t.graphql('mutation($u: ID!) { createUserToken(input: { userId: $u, scopes: [SELF_READ] }) { token } }', { u: ownId });
+    expect(minted.body.errors).toBeUndefined();
+    const token = minted.body.data.createUserToken.token;
+
+    const client = await httpClient(stack.url, token, 'modern');
+    const call = (name: string, args: Record<string, unknown>) => client.callTool({ name, arguments: args }) as Promise<ToolResult>;
+    const own = await call('days_summary', {});
+    expect(own.isError ?? false).toBe(false);
+    expect(own.structuredContent.user_id).toBe(ownId);
+    expect(own.structuredContent.days_with_any_data).toBe(0);
+    const unknown = (await call('days_summary', { user: 'no-such-user' })).content[0].text;
+    for (const other of [stack.demoUserId, 'demo']) {
+      const answer = await call('days_summary', { user: other });
+      expect(answer.isError).toBe(true);
+      expect(answer.content[0].text.replace(other, 'no-such-user')).toBe(unknown);
+    }
+    expect((await call('workouts_detail', { workout_id: demoWorkout })).content[0].text).toMatch(/^workout_id: no workout/);
+    expect((await call('users_find', {})).isError).toBe(true);
+    expect((await call('coverage_get', {})).structuredContent.connections).toEqual([]);
+    await expect(client.readResource({ uri: `users://${encodeURIComponent(stack.demoUserId)}/profile` })).rejects.toThrow(/no user/);
+    const listed = await client.listResources();
+    expect(listed.resources.filter((r) => r.uri.startsWith('users://')).map((r) => r.uri)).toEqual([`users://${ownId}/profile`]);
+    await client.close();
+
+    const viaStdio = await stdioClient(stack.url, token, 'legacy');
+    const refused = (await viaStdio.callTool({ name: 'recovery_daily', arguments: { user: stack.demoUserId } })) as ToolResult;
+    expect(refused.isError).toBe(true);
+    expect(refused.content[0].text).toMatch(/^user: no user/);
+    await viaStdio.close();
+  }, 60_000);
+
   describe('HTTP edge: auth, metadata, DNS rebinding', () => {
     const post = (headers: Record<string, string>, host?: string) =>
       new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
