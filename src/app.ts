@@ -89,7 +89,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       maintenanceIntervalSeconds: Math.min(120, Math.max(1, config.sync.jobTimeoutSeconds)),
     });
     const prisma = database.prisma;
-    const sync = new SyncEngine({ prisma, boss, cipher, config, logger, http: options.http, today: options.today });
+    const sync = new SyncEngine({ prisma, boss, cipher, config, logger, http: options.http, today: options.today, ownsDatabase: Boolean(database.pglite) });
     mark('queue');
     await sync.createQueues();
     mark('createQueues');

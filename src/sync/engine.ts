@@ -19,6 +19,7 @@ import type { ConnectionContext, ProviderAdapter, SyncWindow } from '../provider
 import type { TokenCipher } from '../security/crypto.js';
 import { registerProviderWebhook } from '../connections/webhook-admin.js';
 import { needsRefresh, refreshConnection, refreshDueConnections } from '../oauth/refresh.js';
+import { JobLeases } from './leases.js';
 import { addCounts, emptyCounts, storeItems, type StoreCounts } from './store.js';
 import { planWindows } from './windows.js';
 
@@ -56,12 +57,15 @@ export interface SyncEngineDeps {
   http?: HttpClient;
   /** Today's local date; tests pin it. */
   today?: () => string;
+  /** This process alone uses the database (embedded PGlite): active jobs found at start belong to a dead predecessor. */
+  ownsDatabase?: boolean;
 }
 
 export class SyncEngine {
   private readonly http: HttpClient;
   private readonly today: () => string;
   private workerIds: string[] = [];
+  private readonly leases: JobLeases;
   private dueTimer: NodeJS.Timeout | null = null;
   private refreshTimer: NodeJS.Timeout | null = null;
   private maintenanceTimer: NodeJS.Timeout | null = null;
@@ -69,6 +73,7 @@ export class SyncEngine {
   private coalescing = new Map<string, Promise<unknown>>();
 
   constructor(private readonly deps: SyncEngineDeps) {
+    this.leases = new JobLeases(deps.boss, deps.logger, [WINDOW_QUEUE, DUE_QUEUE, REFRESH_QUEUE, WEBHOOK_MAINTENANCE_QUEUE]);
     this.http = deps.http ?? createHttpClient();
     this.today = deps.today ?? (() => formatLocalDate(new Date()));
   }
@@ -83,6 +88,9 @@ export class SyncEngine {
   /** Starts working jobs in this process (the server does by default; `npm run worker` too). */
   async startWorkers(options: { pollingIntervalSeconds?: number } = {}): Promise<void> {
     await this.createQueues();
+    // Jobs of a worker that died (kill -9) are retried within seconds, not after the job timeout.
+    if (this.deps.ownsDatabase) await this.leases.reclaim(0);
+    this.leases.start();
     const pollingIntervalSeconds = options.pollingIntervalSeconds ?? 2;
     // pg-boss waits a full polling interval after every fetch, even a fruitful one; a worker that
     // found a job asks for the next one at once instead, so a backlog drains at full speed.
@@ -92,7 +100,7 @@ export class SyncEngine {
       { includeMetadata: true, pollingIntervalSeconds, batchSize: 1 },
       async ([job]) => {
         try {
-          await this.runWindowJob(job);
+          await this.leases.run([job], () => this.runWindowJob(job));
         } finally {
           if (windowWorkerId) this.deps.boss.notifyWorker(windowWorkerId);
         }
@@ -100,10 +108,12 @@ export class SyncEngine {
     );
     this.workerIds.push(
       windowWorkerId,
-      await this.deps.boss.work(DUE_QUEUE, { pollingIntervalSeconds: Math.max(pollingIntervalSeconds, 5) }, async () => this.syncDueConnections()),
-      await this.deps.boss.work(REFRESH_QUEUE, { pollingIntervalSeconds: Math.max(pollingIntervalSeconds, 5) }, async () => {
-        await refreshDueConnections(this.deps);
-      }),
+      await this.deps.boss.work(DUE_QUEUE, { pollingIntervalSeconds: Math.max(pollingIntervalSeconds, 5) }, (jobs) => this.leases.run(jobs, () => this.syncDueConnections())),
+      await this.deps.boss.work(REFRESH_QUEUE, { pollingIntervalSeconds: Math.max(pollingIntervalSeconds, 5) }, (jobs) =>
+        this.leases.run(jobs, async () => {
+          await refreshDueConnections(this.deps);
+        }),
+      ),
     );
     // Tokens are refreshed ahead of expiry by a scheduled job, not only when a call fails.
     const refreshTick = () =>
@@ -112,9 +122,11 @@ export class SyncEngine {
         .catch((error) => this.deps.logger.warn('could not schedule token refresh', { error }));
     void refreshTick();
     this.workerIds.push(
-      await this.deps.boss.work(WEBHOOK_MAINTENANCE_QUEUE, { pollingIntervalSeconds: Math.max(pollingIntervalSeconds, 30) }, async () => {
-        await this.maintainWebhooks();
-      }),
+      await this.deps.boss.work(WEBHOOK_MAINTENANCE_QUEUE, { pollingIntervalSeconds: Math.max(pollingIntervalSeconds, 30) }, (jobs) =>
+        this.leases.run(jobs, async () => {
+          await this.maintainWebhooks();
+        }),
+      ),
     );
     // Webhook subscriptions expire at some providers (Oura): re-registering is idempotent and renews them.
     const maintenanceTick = () =>
@@ -149,6 +161,7 @@ export class SyncEngine {
     if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
     for (const id of this.workerIds) await this.deps.boss.offWork({ id });
     this.workerIds = [];
+    await this.leases.stop();
   }
 
   adapterFor(provider: Provider): ProviderAdapter {
