@@ -4,6 +4,9 @@
  * idempotently, and add their counts to the run. Provider trouble is classified:
  *   401            -> connection NEEDS_REAUTH, run FAILED, no retry
  *   429            -> the window is re-queued after Retry-After
+ *   permanent      -> (a sandbox connection with SANDBOX=false, a data type the provider lacks,
+ *                     another 4xx) never retried: the run fails at once with the reason, and a
+ *                     PermanentSyncError naming a connection status sets it (classifySyncError)
  *   5xx / network  -> retried by the queue with exponential backoff, then the run records the error
  */
 import { randomUUID } from 'node:crypto';
@@ -13,7 +16,7 @@ import type { Prisma, PrismaClient, SyncRun } from '../generated/prisma/client.j
 import type { Provider, SyncKind } from '../generated/prisma/enums.js';
 import type { Logger } from '../logger.js';
 import { addDays, formatLocalDate } from '../normalize/time.js';
-import { createHttpClient, ProviderAuthError, ProviderRateLimitError, type HttpClient } from '../providers/http.js';
+import { createHttpClient, ProviderAuthError, ProviderForbiddenError, ProviderHttpError, ProviderRateLimitError, type HttpClient } from '../providers/http.js';
 import { providerById } from '../providers/registry.js';
 import type { ConnectionContext, ProviderAdapter, SyncWindow } from '../providers/types.js';
 import type { TokenCipher } from '../security/crypto.js';
@@ -22,6 +25,29 @@ import { needsRefresh, refreshConnection, refreshDueConnections } from '../oauth
 import { JobLeases } from './leases.js';
 import { addCounts, emptyCounts, storeItems, type StoreCounts } from './store.js';
 import { planWindows } from './windows.js';
+
+/** An error no retry can cure. With a connection status, the connection cannot sync at all until someone acts. */
+export class PermanentSyncError extends Error {
+  constructor(
+    message: string,
+    readonly connectionStatus: 'ERROR' | 'NEEDS_REAUTH' | null = null,
+  ) {
+    super(message);
+    this.name = 'PermanentSyncError';
+  }
+}
+
+/**
+ * The one classification of a window's failure. 401 and 429 have their own paths; a 4xx other than
+ * a timeout, a conflict or a rate limit will answer the same next time, so it is permanent.
+ */
+export function classifySyncError(error: unknown): 'reauth' | 'rateLimited' | 'permanent' | 'transient' {
+  if (error instanceof ProviderAuthError) return 'reauth';
+  if (error instanceof ProviderRateLimitError) return 'rateLimited';
+  if (error instanceof PermanentSyncError || error instanceof ProviderForbiddenError) return 'permanent';
+  if (error instanceof ProviderHttpError && error.status >= 400 && error.status < 500 && ![408, 409, 425, 429].includes(error.status)) return 'permanent';
+  return 'transient';
+}
 
 export const WINDOW_QUEUE = 'sync-window';
 export const DUE_QUEUE = 'sync-due';
@@ -415,7 +441,10 @@ export class SyncEngine {
     const adapter = this.adapterFor(connection.provider);
     if (!connection.accessTokenEncrypted) throw new ProviderAuthError('connection has no access token');
     if (connection.sandbox && !this.deps.config.sandbox.enabled) {
-      throw new Error(`This is a sandbox connection (simulated ${adapter.displayName}) and SANDBOX=false: it cannot sync. Disconnect it, or set SANDBOX=true.`);
+      throw new PermanentSyncError(
+        `This is a sandbox connection (simulated ${adapter.displayName}) and SANDBOX=false: it cannot sync. Disconnect it, or set SANDBOX=true.`,
+        'ERROR',
+      );
     }
     return {
       adapter,
@@ -437,7 +466,7 @@ export class SyncEngine {
   async syncWindow(job: WindowJob): Promise<StoreCounts> {
     const { context, adapter, provider, userId } = await this.connectionContext(job.connectionId);
     const definition = adapter.dataTypes.find((d) => d.name === job.dataType);
-    if (!definition) throw new Error(`${adapter.displayName} has no data type "${job.dataType}"`);
+    if (!definition) throw new PermanentSyncError(`${adapter.displayName} has no data type "${job.dataType}"`);
     const counts = emptyCounts();
     for await (const batch of definition.fetch(context, { from: job.from, to: job.to })) {
       addCounts(
@@ -477,22 +506,35 @@ export class SyncEngine {
       const counts = await this.syncWindowRefreshingOn401(data);
       await this.finishWindow(data, counts, null);
     } catch (error) {
-      if (error instanceof ProviderAuthError) {
+      const kind = classifySyncError(error);
+      if (kind === 'reauth') {
         await prisma.connection.update({
           where: { id: data.connectionId },
-          data: { status: 'NEEDS_REAUTH', lastError: `The provider refused our access token (${error.message}); the user must connect again.` },
+          data: { status: 'NEEDS_REAUTH', lastError: `The provider refused our access token (${(error as Error).message}); the user must connect again.` },
         });
         await this.failRun(data.runId, 'access token refused by the provider (401): connection needs re-authorisation');
         logger.warn('connection needs re-authorisation', { connectionId: data.connectionId });
         return;
       }
-      if (error instanceof ProviderRateLimitError) {
+      if (kind === 'rateLimited' && error instanceof ProviderRateLimitError) {
         const seconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
         logger.warn('rate limited; window re-queued', { connectionId: data.connectionId, dataType: data.dataType, retryAfterSeconds: seconds });
         await this.deps.boss.send(WINDOW_QUEUE, data, { startAfter: seconds, singletonKey: `${data.runId}:${data.dataType}:${data.from}:${Date.now()}` });
         return;
       }
       const message = (error as Error).message ?? String(error);
+      if (kind === 'permanent') {
+        const connectionStatus = error instanceof PermanentSyncError ? error.connectionStatus : null;
+        logger.error('sync failed: permanent error, not retried', { connectionId: data.connectionId, dataType: data.dataType, error: message });
+        if (connectionStatus) {
+          await prisma.connection.update({ where: { id: data.connectionId }, data: { status: connectionStatus, lastError: message } });
+          // The connection cannot sync at all: the whole run fails now, its other windows stop at their start.
+          await this.failRun(data.runId, message);
+        } else {
+          await this.finishWindow(data, emptyCounts(), `${data.dataType} ${data.from}..${data.to}: ${message}`);
+        }
+        return;
+      }
       if (job.retryCount < job.retryLimit) {
         logger.warn('sync window failed; will retry', { connectionId: data.connectionId, dataType: data.dataType, attempt: job.retryCount + 1, error: message });
         throw error;
