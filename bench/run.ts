@@ -214,6 +214,7 @@ function baseEnv(target: Target, extra: Record<string, string> = {}): Record<str
     INITIAL_API_KEY: API_KEY,
     ENCRYPTION_KEY,
     RATE_LIMIT_PER_MINUTE: '0',
+    USER_TOKEN_RATE_LIMIT_PER_MINUTE: '0',
     SYNC_INTERVAL_SECONDS: '0',
     SYNC_POLLING_INTERVAL_SECONDS: '1',
     ...target.env,
@@ -333,6 +334,39 @@ async function countStatements(target: Target, userIds: string[]) {
   return results;
 }
 
+/**
+ * The credential check alone, in-process (no HTTP, no GraphQL): PrincipalResolver.resolve of the API
+ * key (SHA-256 + the key's row) against a minted user token (HS256 verify + the user's revocation
+ * mark), plus building the token's boundary; alternated in blocks, median per-call time of the blocks.
+ */
+async function verificationCost(target: Target, userId: string) {
+  const database = await target.open();
+  const app = await createApp(loadConfig(baseEnv(target)), { database, logger: quietLogger(), workers: false });
+  try {
+    const { token } = await app.principals.signer.mint({ userId, scopes: ['SELF_READ'], ttlSeconds: 3600, revision: 0 });
+    const blocks = { apiKey: [] as number[], userToken: [] as number[] };
+    const block = async (credential: string) => {
+      const started = performance.now();
+      for (let i = 0; i < 50; i++) {
+        const resolved = await app.principals.resolve(credential);
+        if (!('principal' in resolved)) throw new Error(`credential refused: ${resolved.failure}`);
+        app.boundaries.for(resolved.principal);
+      }
+      return (performance.now() - started) / 50;
+    };
+    for (let round = 0; round < (quick ? 10 : 30); round++) {
+      blocks.apiKey.push(await block(API_KEY));
+      blocks.userToken.push(await block(token));
+    }
+    const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+    const apiKeyMs = round(median(blocks.apiKey.slice(2)), 3);
+    const userTokenMs = round(median(blocks.userToken.slice(2)), 3);
+    return { apiKeyMs, userTokenMs, differenceMs: round(userTokenMs - apiKeyMs, 3), calls: blocks.apiKey.length * 50 };
+  } finally {
+    await app.close();
+  }
+}
+
 // ---------------------------------------------------------------- webhook preparation
 
 /** Polar access token (as sent in Authorization) -> Polar user id of the webhook connections. */
@@ -368,6 +402,7 @@ async function prepareWebhooks(target: Target, userIds: string[], polar: PolarFa
 
 interface LoadResult {
   connections: number;
+  meanMs: number;
   p50Ms: number;
   p99Ms: number;
   requestsPerSecond: number;
@@ -376,17 +411,18 @@ interface LoadResult {
   errors: number;
 }
 
-async function cannon(port: number, body: string, connections: number, duration: number): Promise<LoadResult> {
+async function cannon(port: number, body: string, connections: number, duration: number, credential = API_KEY): Promise<LoadResult> {
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/graphql`,
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${credential}` },
     body,
     connections,
     duration,
   });
   return {
     connections,
+    meanMs: round(result.latency.mean, 3),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     requestsPerSecond: round(result.requests.average, 1),
@@ -407,6 +443,28 @@ async function queryRuns(port: number, bodies: { name: string; body: string }[])
     for (const c of CONCURRENCY) out[name].push(await cannon(port, body, c, opts.duration));
   }
   return out;
+}
+
+/** API key vs user token on the same server, same bodies, alternated so drift hits both alike. */
+async function credentialRuns(port: number, userId: string, daysBody: string) {
+  const minted = await post(port, '/graphql', JSON.stringify({
+    query: 'mutation($u: ID!) { createUserToken(input: { userId: $u, scopes: [SELF_READ], ttlSeconds: 86400 }) { token } }',
+    variables: { u: userGlobalId(userId) },
+  }), { authorization: `Bearer ${API_KEY}` });
+  const token = (JSON.parse(minted.text) as { data?: { createUserToken: { token: string } } }).data?.createUserToken.token;
+  if (!token) throw new Error(`createUserToken failed: ${minted.text.slice(0, 300)}`);
+  const check = JSON.stringify({ query: '{ __typename }' });
+  const runs = { check: { apiKey: [] as LoadResult[], userToken: [] as LoadResult[] }, days: { apiKey: [] as LoadResult[], userToken: [] as LoadResult[] } };
+  for (const [name, body] of [['check', check], ['days', daysBody]] as const) {
+    await cannon(port, body, 16, quick ? 1 : 2, token);
+    for (const c of [1, 16]) {
+      runs[name].apiKey.push(await cannon(port, body, c, opts.duration));
+      runs[name].userToken.push(await cannon(port, body, c, opts.duration, token));
+    }
+  }
+  // Cost per request of the check: mean latency with the token minus with the key, one connection.
+  const verificationCostMs = round(runs.check.userToken[0].meanMs - runs.check.apiKey[0].meanMs, 3);
+  return { ...runs, verificationCostMs };
 }
 
 function spawnNode(args: string[], env: Record<string, string>, logPath: string): ChildProcess {
@@ -621,6 +679,7 @@ async function benchDatabase(kind: 'pglite' | 'postgresql', runId: string) {
 
     // 3. SQL statements per days request, in-process with the onQuery hook.
     result.statements = await countStatements(target, userIds);
+    result.verification = await verificationCost(target, userIds[0]);
 
     // 4. Webhook setup: a Polar fake the server syncs from, connections, the signed webhook.
     webhookFake = await startPolarFake({ today: realToday(), days: 3, seed: opts.seed, rateLimit: { shortTerm: 1e9, longTerm: 1e9 } });
@@ -690,6 +749,12 @@ async function benchDatabase(kind: 'pglite' | 'postgresql', runId: string) {
       ]),
     );
     result.memory = { rssBeforeQueryMb: round((rssBefore ?? 0) / 1024, 1), peakRssDuringQueryMb: round(peakRss / 1024, 1) };
+
+    // 6b. The same days query with a user token instead of the API key, and the credential check
+    // alone ({ __typename }): what verifying a user token (JWT signature + the user's revocation
+    // mark) costs per request next to an API key (hash + key lookup), in the same run.
+    log(`${kind}: days query with a user token vs the API key`);
+    result.auth = await credentialRuns(gateway.port, userIds[0], bodies[0].body);
 
     // 7. Webhooks at a fixed rate, then wait for the syncs they queued.
     log(`${kind}: webhooks ${opts.webhookRate}/s for ${opts.webhookSeconds} s`);
@@ -787,6 +852,17 @@ function markdown(report: Any): string {
     }
     row(`${name}: same answer as the floor`, (r) => (r.query[name].sameAnswerAsFloor ? 'yes' : '**no**'));
   }
+  const auth = (r: Any, name: 'check' | 'days', c: number) => {
+    const i = [1, 16].indexOf(c);
+    const key = r.auth[name].apiKey[i];
+    const token = r.auth[name].userToken[i];
+    return `${key.meanMs}/${token.meanMs} ms, ${key.requestsPerSecond}/${token.requestsPerSecond} req/s (**${round(key.requestsPerSecond / Math.max(token.requestsPerSecond, 0.1), 2)}x**)`;
+  };
+  for (const c of [1, 16]) row(`oneUser30Days c=${c}: API key / user token mean ms, req/s (key/token)`, (r) => (r.auth ? auth(r, 'days', c) : 'n/a'));
+  for (const c of [1, 16]) row(`credential check alone ({ __typename }) c=${c}: API key / user token`, (r) => (r.auth ? auth(r, 'check', c) : 'n/a'));
+  row('user-token verification cost per request over HTTP (mean ms, token - key, c=1)', (r) => (r.auth ? `${r.auth.verificationCostMs}` : 'n/a'));
+  row('credential check in-process (resolve + boundary), ms per call: API key / user token (difference)', (r) =>
+    (r.verification ? `${r.verification.apiKeyMs} / ${r.verification.userTokenMs} (**${r.verification.differenceMs}**)` : 'n/a'));
   row('SQL statements per days request (users x days)', (r) => r.statements.map((s: Any) => `${s.users}x${s.days}: ${s.statements}`).join(', '), 'the same for all');
   row('ingest: payloads, rows (raw + records + HR samples)', (r) => `${r.ingest.payloads}, ${Object.values(r.ingest.rows as Record<string, number>).reduce((a, b) => a + b, 0)}`);
   row('ingest: storeItems rows/s (records/s without HR, payloads/s)', (r) => `${r.ingest.rowsPerSecond} (${r.ingest.recordsPerSecond}, ${r.ingest.payloadsPerSecond})`);

@@ -48,6 +48,11 @@ const USER_CAPABILITY: Record<Capability, UserTokenScope | null> = {
 };
 const KEY_CAPABILITY: Record<Capability, ApiKeyScope> = { read: 'READ', write: 'WRITE', admin: 'ADMIN', connect: 'WRITE', ingest: 'WRITE' };
 
+/** The scope a principal of this kind would need for a capability (null: none of its kind can). */
+export function scopeFor(kind: Principal['kind'], capability: Capability): string | null {
+  return kind === 'apiKey' ? KEY_CAPABILITY[capability] : USER_CAPABILITY[capability];
+}
+
 export function can(principal: Principal, capability: Capability): boolean {
   if (principal.kind === 'apiKey') return principal.scopes.includes(KEY_CAPABILITY[capability]);
   const scope = USER_CAPABILITY[capability];

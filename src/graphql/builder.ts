@@ -7,6 +7,7 @@ import DirectivePlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
+import { scopeFor, type Capability } from '../auth/principal.js';
 import type { GraphQLContext } from './context.js';
 
 /** The scopes a failed scope-auth check asked for (`{ write: true }` -> ['write']). */
@@ -49,11 +50,16 @@ export const builder = new SchemaBuilder<{
     unauthorizedError: (_parent, ctx, info, result) => {
       const field = `${info.parentType.name}.${info.fieldName}`;
       const scopes = missingScopes(result.failure);
-      const named = scopes.filter((s) => s !== 'apiKey').map((s) => s.toUpperCase());
-      const credential = ctx.principal?.kind === 'user' ? 'a user token' : 'an API key';
+      // Named as the caller's kind of credential knows them (a user token's SELF_CONNECT, a key's WRITE).
+      const kind = ctx.principal?.kind ?? 'apiKey';
+      const capabilities = scopes.filter((s): s is Capability => s !== 'apiKey');
+      const named = [...new Set(capabilities.map((s) => scopeFor(kind, s)).filter((s): s is string => s !== null))];
+      const credential = kind === 'user' ? 'a user token' : 'an API key';
+      const keyOnly = scopes.includes('apiKey') || (kind === 'user' && capabilities.length > 0 && named.length === 0);
+      const keyScopes = [...new Set(capabilities.map((s) => scopeFor('apiKey', s)))];
       const message =
         named.length > 0 ? `Forbidden: ${field} needs ${credential} with the ${named.join(' or ')} scope`
-        : scopes.includes('apiKey') ? `Forbidden: ${field} needs an API key (a user token cannot use it)`
+        : keyOnly ? `Forbidden: ${field} needs an API key${keyScopes.length ? ` with the ${keyScopes.join(' or ')} scope` : ''} (a user token cannot use it)`
         : `Forbidden: ${field} is not allowed to this ${credential.replace(/^an? /, '')}`;
       return createGraphQLError(message, { extensions: { code: 'FORBIDDEN', requiredScopes: named } });
     },

@@ -79,6 +79,10 @@ describe.each(databaseVariants())('user tokens (%s)', (variant) => {
     const reader = await mint(alice, ['SELF_READ']);
     const connect = await t.graphql('mutation { connectProvider(input: { provider: POLAR, redirectUri: "https://health.example.com/done" }) { authorizationUrl } }', undefined, reader);
     expect(connect.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    // Named as a user token knows its scopes; what no user token may do says it needs an API key.
+    expect(connect.body.errors?.[0].message).toBe('Forbidden: Mutation.connectProvider needs a user token with the SELF_CONNECT scope');
+    const create = await t.graphql('mutation { createUser(input: { externalId: "nope" }) { id } }', undefined, reader);
+    expect(create.body.errors?.[0].message).toBe('Forbidden: Mutation.createUser needs an API key with the WRITE scope (a user token cannot use it)');
   });
 
   it('createUserToken checks its arguments: BAD_USER_INPUT naming the argument and the limit', async () => {
