@@ -19,6 +19,7 @@ function banner(app: App, url: string): string {
     '',
     '  Wearable health graph',
     `  GraphQL + GraphiQL  ${url}/graphql`,
+    `  MCP                 ${url}/mcp (Streamable HTTP; stdio: MCP_TOKEN=<key> npm run mcp)`,
     `  Database            ${app.database.description}`,
     `  Providers           ${providers.join(', ')}`,
   ];

@@ -18,6 +18,8 @@ export interface MetricDefinition {
   description: string;
   /** Floor of the robust SD used for anomalies (the metric's meaningful resolution). */
   minSpread: number;
+  /** Summed over providers (each session once): its baseline spans providers. */
+  acrossProviders?: boolean;
   value(day: DayRecords, config: Config): MetricValue | null;
 }
 
@@ -69,9 +71,9 @@ const definitions: MetricDefinition[] = [
   { id: 'active_energy_kcal', unit: 'kcal', description: 'Active energy of the day.', minSpread: 30, value: activity('activeEnergyKcal') },
   { id: 'activity_score', unit: 'points', description: "Oura's activity score (1-100).", minSpread: 2, value: activity('score') },
   { id: 'cardio_load', unit: 'TRIMP-like', description: "Polar's daily cardio load.", minSpread: 5, value: activity('cardioLoad') },
-  { id: 'workout_minutes', unit: 'min', description: 'Time in workouts (each session once).', minSpread: 10, value: workoutSum((w) => w.durationSeconds, 1 / 60) },
-  { id: 'workout_training_load', unit: 'TRIMP-like', description: 'Sum of workout training loads (Polar cardio load).', minSpread: 5, value: workoutSum((w) => w.trainingLoad) },
-  { id: 'workout_distance_km', unit: 'km', description: 'Distance covered in workouts.', minSpread: 1, value: workoutSum((w) => w.distanceMeters, 1 / 1000) },
+  { id: 'workout_minutes', acrossProviders: true, unit: 'min', description: 'Time in workouts (each session once).', minSpread: 10, value: workoutSum((w) => w.durationSeconds, 1 / 60) },
+  { id: 'workout_training_load', acrossProviders: true, unit: 'TRIMP-like', description: 'Sum of workout training loads (Polar cardio load).', minSpread: 5, value: workoutSum((w) => w.trainingLoad) },
+  { id: 'workout_distance_km', acrossProviders: true, unit: 'km', description: 'Distance covered in workouts.', minSpread: 1, value: workoutSum((w) => w.distanceMeters, 1 / 1000) },
 ];
 
 export const DAILY_METRICS: ReadonlyMap<string, MetricDefinition> = new Map(definitions.map((d) => [d.id, d]));

@@ -19,7 +19,9 @@ const metricArg = z.enum(DAILY_METRIC_IDS).describe(`A daily metric: ${DAILY_MET
 export const KEY_METRICS = ['hrv_rmssd_ms', 'resting_hr_bpm', 'sleep_total_hours', 'breathing_rate_per_min', 'skin_temp_deviation_c', 'steps', 'workout_minutes'];
 
 const metric = (id: string): MetricDefinition => DAILY_METRICS.get(id)!;
-const points = (days: DayRecords[], m: MetricDefinition, call: McpCall): DailyPoint[] => metricSeries(days, m, call.config).map((v) => ({ date: v.date, value: v.value, provider: v.provider }));
+/** The metric as a daily series; `provider` keys the baseline (one key for metrics summed across providers). */
+const points = (days: DayRecords[], m: MetricDefinition, call: McpCall): DailyPoint[] =>
+  metricSeries(days, m, call.config).map((v) => ({ date: v.date, value: v.value, provider: m.acrossProviders ? 'ALL' : v.provider }));
 const providersOf = (p: DailyPoint[]) => [...new Set(p.map((x) => x.provider))];
 
 export function registerInsightTools(server: McpServer, call: McpCall, logger: Logger) {
