@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { ensurePrivateDir } from '../security/private-dir.js';
 
 export interface StartingPGlite {
   /** DATA_DIR/pglite */
@@ -51,7 +52,8 @@ function lockDataDir(dir: string): () => void {
 /** Takes the lock synchronously (throws if another live process holds it), then opens PGlite in the background. */
 export function startPGlite(dataDir: string): StartingPGlite {
   const dir = path.join(dataDir, 'pglite');
-  fs.mkdirSync(dir, { recursive: true });
+  ensurePrivateDir(dataDir);
+  ensurePrivateDir(dir);
   const unlock = lockDataDir(dataDir);
   const instance = PGlite.create(dir).catch((error: unknown) => {
     unlock();

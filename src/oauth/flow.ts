@@ -29,7 +29,13 @@ export function callbackUrl(config: Config, adapter: Pick<ProviderAdapter, 'slug
   return `${config.publicUrl}/oauth/${adapter.slug}/callback`;
 }
 
-/** Redirect targets must start with an OAUTH_REDIRECT_ALLOWLIST entry (default: PUBLIC_URL's origin). */
+/**
+ * Redirect targets must fall under an OAUTH_REDIRECT_ALLOWLIST entry (default: PUBLIC_URL's
+ * origin): the same origin exactly, and the entry's path as whole segments (`/done` allows
+ * `/done` and `/done/x`, not `/donex` or `/done-evil`), compared after URL normalisation (`.`,
+ * `..`, `%2e`). Encoded slashes and backslashes (`%2F`, `%5C`), which servers decode into
+ * another path after this check, and userinfo are refused outright.
+ */
 export function isAllowedRedirect(config: Config, redirectUri: string): boolean {
   let target: URL;
   try {
@@ -38,14 +44,18 @@ export function isAllowedRedirect(config: Config, redirectUri: string): boolean 
     return false;
   }
   if (target.protocol !== 'https:' && target.protocol !== 'http:') return false;
+  if (target.username || target.password || /%2f|%5c/i.test(target.pathname)) return false;
   const allowlist = config.oauthRedirectAllowlist.length ? config.oauthRedirectAllowlist : [new URL(config.publicUrl).origin + '/'];
   return allowlist.some((entry) => {
+    let allowed: URL;
     try {
-      const allowed = new URL(entry);
-      return target.origin === allowed.origin && target.pathname.startsWith(allowed.pathname);
+      allowed = new URL(entry);
     } catch {
       return false;
     }
+    if (target.origin !== allowed.origin) return false;
+    const prefix = allowed.pathname;
+    return target.pathname === prefix || target.pathname.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
   });
 }
 

@@ -11,6 +11,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../config.js';
+import { ensurePrivateDir } from './private-dir.js';
 
 const KEY_FILE = 'encryption.key';
 
@@ -126,7 +127,7 @@ export function loadTokenCipher(config: {
     throw new ConfigError('ENCRYPTION_KEY is required when DATABASE_URL is set (generate one with `openssl rand -hex 32`)');
   }
   const file = path.join(config.dataDir, KEY_FILE);
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  ensurePrivateDir(config.dataDir);
   if (!fs.existsSync(file)) {
     try {
       fs.writeFileSync(file, crypto.randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
