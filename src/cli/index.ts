@@ -24,7 +24,7 @@ import { openDatabase, type Database } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import type { ApiKeyScope, Provider } from '../generated/prisma/enums.js';
 import { createHttpClient } from '../providers/http.js';
-import { providerBySlug } from '../providers/registry.js';
+import { PROVIDERS, providerBySlug } from '../providers/registry.js';
 import { KEY_FILE_NAME, loadTokenCipher, parseKey, PREVIOUS_KEY_FILE_NAME } from '../security/crypto.js';
 import { countStaleSecrets, rotateEncryptionKey } from '../security/rotate.js';
 import fs from 'node:fs';
@@ -37,11 +37,13 @@ import { registerProviderWebhook, unregisterProviderWebhook } from '../connectio
 
 class UsageError extends Error {}
 
+const PROVIDER_SLUGS = PROVIDERS.map((p) => p.slug).join('|');
+
 const USAGE = `usage: npm run cli -- <command>
   api-key create --name NAME [--scope read|write|admin]
-  webhooks register <polar>
-  webhooks unregister <polar>
-  replay [--provider polar] [--user USER_ID]
+  webhooks register <${PROVIDER_SLUGS}>
+  webhooks unregister <${PROVIDER_SLUGS}>
+  replay [--provider ${PROVIDER_SLUGS}] [--user USER_ID]
   sync <connectionId> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--url GATEWAY_URL] [--key API_KEY]
   demo [--external-id ID] [--redirect-uri URL] [--days N] [--url GATEWAY_URL] [--key API_KEY]
   rotate-encryption-key [--new-key HEX|BASE64] [--check]`;

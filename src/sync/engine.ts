@@ -401,7 +401,9 @@ export class SyncEngine {
 
   private defaultWindow(kind: SyncKind, lastSyncedAt: Date | null, today: string, backfillDays: number): SyncWindow {
     const todayDate = new Date(`${today}T00:00:00Z`);
-    if (kind === 'BACKFILL' || !lastSyncedAt) {
+    // A resync without dates fetches the backfill range again (what a user asking for it wants);
+    // the periodic INCREMENTAL sync is what covers the last days.
+    if (kind === 'BACKFILL' || kind === 'RESYNC' || !lastSyncedAt) {
       return { from: formatLocalDate(addDays(todayDate, -(backfillDays - 1))), to: today };
     }
     // Two days of overlap: providers revise the last nights (late uploads, recomputed scores).

@@ -77,7 +77,7 @@ builder.mutationFields((t) => ({
   }),
   resyncConnection: t.prismaField({
     type: SyncRunRef,
-    description: 'Fetches a date range again (default: the backfill range) and updates what changed. Needs a WRITE key or a SELF_CONNECT user token.',
+    description: 'Fetches a date range again (default: the backfill range, SYNC_BACKFILL_DAYS up to today) and updates what changed. Needs a WRITE key or a SELF_CONNECT user token.',
     authScopes: { connect: true },
     extensions: { maxRangeDays: RESYNC_MAX_DAYS },
     args: {

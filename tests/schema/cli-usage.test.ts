@@ -1,0 +1,16 @@
+/** The CLI's usage names every registered provider wherever a provider is taken (issue 13 item 11). */
+import { spawnSync } from 'node:child_process';
+import { PROVIDERS } from '../../src/providers/registry.js';
+import { ROOT } from '../support/paths.js';
+
+it('lists every provider for webhooks and replay', () => {
+  const result = spawnSync('npx', ['tsx', 'src/cli/index.ts'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000 });
+  const usage = result.stdout + result.stderr;
+  const slugs = PROVIDERS.map((p) => p.slug);
+  expect(slugs.length).toBeGreaterThan(1);
+  for (const line of ['webhooks register', 'webhooks unregister', 'replay [--provider']) {
+    const shown = usage.split('\n').find((l) => l.includes(line));
+    expect(shown).toBeDefined();
+    for (const slug of slugs) expect(shown).toContain(slug);
+  }
+}, 60_000);
