@@ -1,18 +1,11 @@
 /**
  * Robust statistics for the trend and anomaly answers: medians, MAD, Theil–Sen slopes with the
- * Mann–Kendall test, Cliff's delta. Pure functions over plain numbers, no I/O.
+ * Mann–Kendall test, Cliff's delta. Pure functions over plain numbers, no I/O. Median and mean are
+ * the score algorithms' own (src/scores/stats.ts), re-exported.
  */
+import { mean, median } from '../scores/stats.js';
 
-export function median(values: readonly number[]): number {
-  if (!values.length) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-export function mean(values: readonly number[]): number {
-  return values.length ? values.reduce((s, v) => s + v, 0) / values.length : NaN;
-}
+export { mean, median };
 
 /** 1.4826 x MAD estimates the standard deviation of normally distributed data. */
 export const MAD_TO_SD = 1.4826;
