@@ -231,6 +231,10 @@ type SyncProgressView = Pick<SyncProgressEvent, 'kind' | 'phase' | 'windowsDone'
 
 async function main(argv: string[]) {
   const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   const config = loadConfig();
   if (command === 'api-key' && rest[0] === 'create') return apiKeyCreate(config, rest.slice(1));
   if (command === 'webhooks') return webhooks(config, rest);
@@ -243,7 +247,8 @@ async function main(argv: string[]) {
 
 main(process.argv.slice(2)).catch((error) => {
   if (error instanceof UsageError) {
-    process.stderr.write(`${error.message}\n${USAGE}\n`);
+    // The usage first and the error last, where the eye lands.
+    process.stderr.write(`${USAGE}\n\nerror: ${error.message}\n`);
     process.exit(64);
   }
   process.stderr.write(`${error instanceof ConfigError ? 'configuration error' : 'error'}: ${(error as Error).message}\n`);

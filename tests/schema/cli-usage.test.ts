@@ -14,3 +14,15 @@ it('lists every provider for webhooks and replay', () => {
     for (const slug of slugs) expect(shown).toContain(slug);
   }
 }, 60_000);
+
+it('--help prints the usage and succeeds; a usage error is printed after the usage, last', () => {
+  const run = (...args: string[]) => spawnSync('npx', ['tsx', 'src/cli/index.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000 });
+  for (const flag of ['--help', '-h', 'help']) {
+    const help = run(flag);
+    expect({ status: help.status, stderr: help.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(help.stdout).toMatch(/^usage: npm run cli -- <command>/);
+  }
+  const wrong = run('frobnicate');
+  expect(wrong.status).toBe(64);
+  expect(wrong.stderr.trimEnd().split('\n').at(-1)).toBe('error: unknown command "frobnicate"');
+}, 120_000);
