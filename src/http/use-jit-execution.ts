@@ -41,6 +41,13 @@ export function useJitExecution(options: { schema: GraphQLSchema; logger: Logger
     if (!byOperation) compiled.set(document, (byOperation = new Map()));
     const key = operationName ?? '';
     let operation: CompiledOperation | null | undefined = byOperation.get(key);
+    if (operation === undefined && hasPrototypeKey(document)) {
+      // graphql-jit builds answers as plain objects: a response key `__proto__` would set the
+      // prototype instead of a property (and reorder the rest). graphql-js answers those.
+      options.logger.debug('an operation with a response key named like an Object.prototype member runs on graphql-js', { operationName: operationName ?? null });
+      operation = null;
+      byOperation.set(key, operation);
+    }
     if (operation === undefined) {
       const result = compileQuery(options.schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true });
       const definition = getOperationAST(document, operationName);
@@ -70,6 +77,17 @@ export function useJitExecution(options: { schema: GraphQLSchema; logger: Logger
       setExecuteFn(async (a) => withLocations(operation.document, await operation.run(a.rootValue, a.contextValue, a.variableValues as Record<string, unknown> | undefined)) as never);
     },
   };
+}
+
+/** Whether a field of the document answers under a key that plain objects already have (`__proto__`, `constructor`, `toString`, ...). */
+function hasPrototypeKey(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Field(node) {
+      if ((node.alias ?? node.name).value in Object.prototype) found = true;
+    },
+  });
+  return found;
 }
 
 /** Nodes of a document by "line:column", built the first time one of its operations reports an error. */
