@@ -11,6 +11,7 @@
  */
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import DataLoader from 'dataloader';
+import { createGraphQLError } from 'graphql-yoga';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
 import type { GraphQLContext } from './context.js';
@@ -68,6 +69,12 @@ function createEntityLoaders(prisma: PrismaClient) {
 // One set of loaders per request (the context object lives exactly as long as the request).
 const loadersByContext = new WeakMap<object, ReturnType<typeof createEntityLoaders>>();
 function entityLoaders(ctx: GraphQLContext) {
+  // `_entities` is added outside the Query type's scope check: it reads, so it needs the read scope
+  // (a SELF_INGEST-only token reads nothing). What it reads is confined by ctx.prisma (the boundary).
+  if (!ctx.boundary.can('read')) {
+    const needs = ctx.principal.kind === 'user' ? 'a user token with the SELF_READ scope' : 'an API key with the READ scope';
+    throw createGraphQLError(`Forbidden: Query._entities needs ${needs}`, { extensions: { code: 'FORBIDDEN' } });
+  }
   let loaders = loadersByContext.get(ctx);
   if (!loaders) {
     loaders = createEntityLoaders(ctx.prisma);

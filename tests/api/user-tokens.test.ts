@@ -76,6 +76,10 @@ describe.each(databaseVariants())('user tokens (%s)', (variant) => {
     const ingest = await mint(alice, ['SELF_INGEST']);
     const read = await t.graphql('{ me { id } }', undefined, ingest);
     expect(read.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    // Not through federation's _entities either (it sits outside the Query type's scope check).
+    const entities = await t.graphql('query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id } } }', { r: [{ __typename: 'User', id: userGlobalId(alice) }] }, ingest);
+    expect(entities.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(JSON.stringify(entities.body.data ?? null)).not.toContain(userGlobalId(alice));
     const reader = await mint(alice, ['SELF_READ']);
     const connect = await t.graphql('mutation { connectProvider(input: { provider: POLAR, redirectUri: "https://health.example.com/done" }) { authorizationUrl } }', undefined, reader);
     expect(connect.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
