@@ -8,8 +8,18 @@ export interface Remote {
   key: string;
 }
 
+/** fetch, with "fetch failed" turned into what to do about it. */
+async function request(remote: Remote, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(`${remote.url}/graphql`, init);
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    throw new Error(`cannot reach ${remote.url}${cause ? ` (${cause})` : ''}: is \`npm start\` running there? Otherwise pass --url (or set GATEWAY_URL)`);
+  }
+}
+
 export async function graphql<T>(remote: Remote, query: string, variables?: Record<string, unknown>): Promise<T> {
-  const response = await fetch(`${remote.url}/graphql`, {
+  const response = await request(remote, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${remote.key}` },
     body: JSON.stringify({ query, variables }),
@@ -22,7 +32,7 @@ export async function graphql<T>(remote: Remote, query: string, variables?: Reco
 
 /** Subscribes over server-sent events and calls onEvent for each `next` payload until the stream ends. */
 export async function subscribe<T>(remote: Remote, query: string, variables: Record<string, unknown>, onEvent: (data: T) => void): Promise<void> {
-  const response = await fetch(`${remote.url}/graphql`, {
+  const response = await request(remote, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${remote.key}` },
     body: JSON.stringify({ query, variables }),

@@ -1,5 +1,6 @@
 /** The CLI's usage names every registered provider wherever a provider is taken (issue 13 item 11). */
 import { spawnSync } from 'node:child_process';
+import net from 'node:net';
 import { PROVIDERS } from '../../src/providers/registry.js';
 import { ROOT } from '../support/paths.js';
 
@@ -26,3 +27,17 @@ it('--help prints the usage and succeeds; a usage error is printed after the usa
   expect(wrong.status).toBe(64);
   expect(wrong.stderr.trimEnd().split('\n').at(-1)).toBe('error: unknown command "frobnicate"');
 }, 120_000);
+
+it('a remote command against a server that is not there says where it looked and what to do', async () => {
+  // A port that was free a moment ago: nothing listens there.
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const result = spawnSync('npx', ['tsx', 'src/cli/index.ts', 'sync', 'Q29ubmVjdGlvbjp4', '--url', `http://127.0.0.1:${port}`, '--key', 'whg_x'], {
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000,
+  });
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain(`cannot reach http://127.0.0.1:${port}`);
+  expect(result.stderr).toMatch(/npm start.*--url/);
+}, 60_000);
