@@ -25,6 +25,7 @@ import type { HttpClient } from './providers/http.js';
 import { startSandbox, type SandboxRuntime } from './sandbox/runtime.js';
 import { loadTokenCipher, type TokenCipher } from './security/crypto.js';
 import type { StartupPhases } from './startup-phases.js';
+import { ScoresEngine } from './derived/jobs.js';
 import { SyncEngine } from './sync/engine.js';
 import { createQueue } from './sync/queue.js';
 
@@ -36,6 +37,8 @@ export interface App {
   cipher: TokenCipher;
   boss: PgBoss;
   sync: SyncEngine;
+  /** The open scores' jobs (src/derived/). */
+  scores: ScoresEngine;
   connections: ConnectionService;
   /** Bearer credentials -> principals, and their boundaries: shared by every API over these services. */
   principals: PrincipalResolver;
@@ -89,12 +92,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       maintenanceIntervalSeconds: Math.min(120, Math.max(1, config.sync.jobTimeoutSeconds)),
     });
     const prisma = database.prisma;
-    const sync = new SyncEngine({ prisma, boss, cipher, config, logger, http: options.http, today: options.today, ownsDatabase: Boolean(database.pglite) });
+    const scores = new ScoresEngine({ prisma, boss, config, logger });
+    const sync = new SyncEngine({ prisma, boss, cipher, config, logger, http: options.http, today: options.today, ownsDatabase: Boolean(database.pglite), onRecordsStored: (userId) => scores.requestRecompute(userId) });
     mark('queue');
     await sync.createQueues();
+    await scores.createQueues();
     mark('createQueues');
     if (options.workers ?? config.sync.workersInProcess) {
       await sync.startWorkers({ pollingIntervalSeconds: config.sync.pollingIntervalSeconds });
+      await scores.startWorkers({ pollingIntervalSeconds: config.sync.pollingIntervalSeconds });
     }
     mark('workers');
     const connections = new ConnectionService({ prisma, config, cipher, sync, logger });
@@ -104,7 +110,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     const principals = new PrincipalResolver({ prisma, signer, idp: config.userTokens.idp ? new IdpTokenVerifier(config.userTokens.idp) : null });
     const boundaries = new BoundaryFactory(prisma);
-    const services = { prisma, config, cipher, sync, connections, principals, boundaries };
+    const services = { prisma, config, cipher, sync, scores, connections, principals, boundaries };
     const webhookRoutes = useWebhookRoutes({ prisma, config, cipher, sync, logger });
     const rateLimits = new PrincipalRateLimits({ perMinute: config.graphql.rateLimitPerMinute, userPerMinute: config.userTokens.rateLimitPerMinute });
     const today = options.today ?? (() => formatLocalDate(new Date()));
@@ -129,6 +135,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       cipher,
       boss: startedBoss,
       sync,
+      scores,
       connections,
       principals,
       boundaries,
@@ -139,6 +146,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         // Deliveries already accepted are recorded (and answered) before the database closes.
         await webhookRoutes.close();
         await sync.stopWorkers();
+        await scores.stopWorkers();
         await startedBoss.stop({ graceful: true, wait: true, timeout: 10_000 });
         await sandbox?.close();
         await database.close();

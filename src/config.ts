@@ -2,9 +2,11 @@
  * The one place that reads process.env. Everything else receives a parsed, validated Config.
  * A bad value fails start-up with a message naming the variable.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Provider } from './generated/prisma/enums.js';
 import type { LogLevel } from './logger.js';
+import { parameterHash, parseScoreParameters, ScoreParametersError, type ScoreParameters } from './scores/parameters.js';
 import { PROVIDERS } from './providers/registry.js';
 import type { ProviderDeclaration } from './providers/types.js';
 
@@ -69,6 +71,8 @@ export interface Config {
   graphql: GraphQLLimitsConfig;
   /** Built-in provider simulators (src/sandbox/) for providers without credentials. */
   sandbox: SandboxConfig;
+  /** The open scores' parameters (src/scores/parameters.ts, docs/scores/) and their hash. */
+  scores: ScoresConfig;
   /** Tokens that act for one user (src/auth/user-tokens.ts, src/auth/idp.ts). */
   userTokens: UserTokenConfig;
   /** The MCP server (src/mcp/): /mcp on this server, and `npm run mcp` (stdio). */
@@ -120,6 +124,13 @@ export interface McpConfig {
   gatewayUrl: string;
   /** `npm run mcp`'s credential: MCP_TOKEN (an API key or user token), else API_KEY. */
   token: string | null;
+}
+
+export interface ScoresConfig {
+  /** Defaults overridden by SCORES_CONFIG_FILE (a JSON file), then SCORES_CONFIG (inline JSON). */
+  parameters: ScoreParameters;
+  /** Changes with any parameter or algorithm version; a new hash recomputes every stored score. */
+  parameterHash: string;
 }
 
 export interface SandboxConfig {
@@ -294,6 +305,37 @@ function logLevel(env: Env): LogLevel {
 }
 
 /** `providers`: the declarations to parse blocks for (the registry's, unless a test says otherwise). */
+function jsonOverride(name: string, text: string, source: string): { source: string; value: unknown } {
+  try {
+    return { source, value: JSON.parse(text) };
+  } catch (error) {
+    throw new ConfigError(`${name} is not valid JSON (${(error as Error).message})`);
+  }
+}
+
+function scores(env: Env): ScoresConfig {
+  const overrides: { source: string; value: unknown }[] = [];
+  const file = str(env, 'SCORES_CONFIG_FILE');
+  if (file) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`SCORES_CONFIG_FILE cannot be read: ${(error as Error).message}`);
+    }
+    overrides.push(jsonOverride('SCORES_CONFIG_FILE', text, `SCORES_CONFIG_FILE (${file})`));
+  }
+  const inline = str(env, 'SCORES_CONFIG');
+  if (inline) overrides.push(jsonOverride('SCORES_CONFIG', inline, 'SCORES_CONFIG'));
+  try {
+    const parameters = parseScoreParameters(...overrides);
+    return { parameters, parameterHash: parameterHash(parameters) };
+  } catch (error) {
+    if (error instanceof ScoreParametersError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
 export function loadConfig(env: Env = process.env, providers: readonly ProviderDeclaration[] = PROVIDERS): Config {
   const port = int(env, 'PORT', 4000, 0, 65535);
   const host = str(env, 'HOST') ?? '0.0.0.0';
@@ -362,6 +404,7 @@ export function loadConfig(env: Env = process.env, providers: readonly ProviderD
       rateLimitPerMinute: int(env, 'USER_TOKEN_RATE_LIMIT_PER_MINUTE', 120, 0, 1_000_000),
       idp: idp(env),
     },
+    scores: scores(env),
     mcp: mcpConfig(env, port, url(env, 'PUBLIC_URL', `http://localhost:${port}`)),
   };
 }

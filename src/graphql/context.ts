@@ -4,8 +4,10 @@ import type { Config } from '../config.js';
 import type { ConnectionService } from '../connections/service.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { TokenCipher } from '../security/crypto.js';
+import type { ScoresEngine } from '../derived/jobs.js';
 import type { SyncEngine } from '../sync/engine.js';
 import { createDayLoader } from './loaders/days.js';
+import { createScoresLoader } from './loaders/scores.js';
 
 /** Long-lived services the resolvers may use. */
 export interface AppServices {
@@ -13,6 +15,7 @@ export interface AppServices {
   config: Config;
   cipher: TokenCipher;
   sync: SyncEngine;
+  scores: ScoresEngine;
   connections: ConnectionService;
   /** Resolves bearer credentials (API keys, user tokens) to principals. */
   principals: PrincipalResolver;
@@ -29,5 +32,5 @@ export interface GraphQLContext extends AppServices {
 
 /** `prisma`: the unconfined client (the days loader reads its driver directly); user ids pass the boundary first. */
 export function createLoaders(prisma: PrismaClient, boundary: AccessBoundary) {
-  return { days: createDayLoader(prisma, boundary) };
+  return { days: createDayLoader(prisma, boundary), scores: createScoresLoader(prisma, boundary) };
 }

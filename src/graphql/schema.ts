@@ -9,6 +9,7 @@ import './types/recovery.js';
 import './types/daily-activity.js';
 import './types/vo2max-estimate.js';
 import './types/heart-rate-sample.js';
+import './types/score.js';
 import './types/day.js';
 import './types/connection.js';
 import './types/user.js';

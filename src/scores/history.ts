@@ -134,3 +134,22 @@ export function measuredMaxHeartRate(history: History, date: string, days: numbe
   }
   return best ? best : { value: null, ref: null };
 }
+
+/**
+ * Baseline inputs in brief: one entry per table, provider and device with the nights counted and
+ * their date range in `fields` (a 60-night baseline would otherwise list 60+ records per value).
+ */
+export function summarizeRefs(refs: readonly ScoreInputRef[]): ScoreInputRef[] {
+  const groups = new Map<string, { ref: ScoreInputRef; fields: Set<string>; dates: string[] }>();
+  for (const ref of refs) {
+    const key = `${ref.table}|${ref.provider}|${ref.device ?? ''}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { ref, fields: new Set(), dates: [] }));
+    ref.fields.forEach((f) => group!.fields.add(f));
+    group.dates.push(ref.localDate);
+  }
+  return [...groups.values()].map(({ ref, fields, dates }) => {
+    const sorted = [...dates].sort();
+    return { table: ref.table, id: null, provider: ref.provider, device: ref.device, localDate: sorted.at(-1)!, fields: [...fields, `${sorted.length} records ${sorted[0]}..${sorted.at(-1)}`] };
+  });
+}

@@ -4,7 +4,7 @@
  * as a weighted mean of z-scores through a logistic curve. docs/scores/recovery.md.
  */
 import type { ScoreParameters } from './parameters.js';
-import { byPriority, priorNights, type History, type Night } from './history.js';
+import { byPriority, priorNights, summarizeRefs, type History, type Night } from './history.js';
 import { round1, round3, winsorizedStats } from './stats.js';
 import type { ScoreBaseline, ScoreComponent, ScoreResult } from './types.js';
 
@@ -82,7 +82,7 @@ export function recoveryScore(history: History, date: string, params: ScoreParam
     value,
     reason: null,
     components,
-    inputs: [...night.refs, ...prior.flatMap((n) => n.refs.map((r) => ({ ...r, fields: r.fields.filter((f) => f !== 'skinTemperatureDeviationCelsius') })))],
+    inputs: [...night.refs, ...summarizeRefs(prior.flatMap((n) => n.refs.map((r) => ({ ...r, fields: r.fields.filter((f) => f !== 'skinTemperatureDeviationCelsius') }))))],
     baselines,
     coverage: { have: prior.length, need: p.minBaselineNights, unit: 'nights' },
   };

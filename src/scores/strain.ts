@@ -153,7 +153,8 @@ export function strainSeries(history: History, from: string, to: string, params:
     rc = lChronic * s.load + (1 - lChronic) * rc;
     if (!s.result) return;
     s.result.trainingLoad = {
-      dailyLoad: round3(s.load),
+      // Unrounded: an incremental recompute continues the series from the stored loads.
+      dailyLoad: s.load,
       acute: round1(atl),
       chronic: round1(ctl),
       form: round1(form),

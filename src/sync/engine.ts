@@ -85,6 +85,8 @@ export interface SyncEngineDeps {
   today?: () => string;
   /** This process alone uses the database (embedded PGlite): active jobs found at start belong to a dead predecessor. */
   ownsDatabase?: boolean;
+  /** Called after a window stored new or changed records of a user (the scores jobs queue a recompute). */
+  onRecordsStored?: (userId: string) => Promise<void>;
 }
 
 export class SyncEngine {
@@ -480,6 +482,7 @@ export class SyncEngine {
       // Acknowledge at the provider only once everything of the batch is stored.
       if (batch.commit) await batch.commit();
     }
+    if (counts.created + counts.updated > 0) await this.deps.onRecordsStored?.(userId);
     return counts;
   }
 

@@ -10,6 +10,7 @@ import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { Provider } from '../generated/prisma/enums.js';
 import type { MapOutcome, NormalizedRecord } from '../normalize/records.js';
 import type { RawItem } from '../providers/types.js';
+import { earliestLocalDate, markScoresDirty } from '../derived/dirty.js';
 import { workoutLinks, type LinkCandidate, type Span } from './duplicates.js';
 import { planRecordWrites, TABLE_OF_KIND, type ExistingRecords, type RecordTable } from './record-plan.js';
 import { columnTypes, insertHeartRateSamples, linkStatements, markNormalized, upsertRawPayloads, upsertRows, type Owner } from './record-sql.js';
@@ -166,6 +167,9 @@ async function storeChunk(prisma: PrismaClient, owner: Owner, items: RawItem[], 
       statements.push(...linkStatements(prisma, owner, workout.providerRecordId, workoutLinks({ provider: owner.provider, ...workout }, candidates, priority)));
     }
     statements.push(markNormalized(prisma, changed.filter((c) => hasWrites.has(c.index)).map((c) => payloadId(c.index))));
+    // The user's scores are stale from the earliest date written (src/derived/), in the same commit.
+    const staleFrom = earliestLocalDate(mapped.flatMap((m) => m.records));
+    if (staleFrom) statements.push(markScoresDirty(prisma, owner.userId, staleFrom));
     const results = await prisma.$transaction(statements);
     if (samplesAt >= 0) samplesCreated = new Set((results[samplesAt] as { p: number }[]).map((r) => Number(r.p)));
     for (const { table, at } of rowStatements) {

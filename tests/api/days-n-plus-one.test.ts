@@ -18,8 +18,10 @@ describe.each(databaseVariants())('days query is N+1 free (%s)', (variant) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp(variant);
-    await seedTwoProviders(t.database.prisma, { users: 10, days: 90, from: '2026-01-01' });
-  }, 120_000);
+    const userIds = await seedTwoProviders(t.database.prisma, { users: 10, days: 90, from: '2026-01-01' });
+    // Scores are computed by jobs after a sync; seeded rows bypass the sync, so compute them here.
+    for (const id of userIds) await t.app.scores.recomputeUser(id, null);
+  }, 180_000);
   afterAll(() => t.close());
 
   async function countStatements(users: number, to: string) {
@@ -41,6 +43,37 @@ describe.each(databaseVariants())('days query is N+1 free (%s)', (variant) => {
     // auth lookup + users page + one statement for all four record types (workouts, sleep, recovery, activity)
     expect(small.count).toBe(3);
     expect(large.count).toBe(small.count);
+  });
+
+  it('keeps the same statement count with scores: days { scores } and User.scores ride in fixed statements', async () => {
+    const withScores = DAYS_QUERY.replace('date\n', 'date\n      scores { sleep { value reason components { name value weight } inputs { table provider } parameterHash } recovery { value reason } strain { value trainingLoad { acute chronic } } }\n');
+    expect(withScores).not.toBe(DAYS_QUERY);
+    const run = async (query: string, users: number, to: string) => {
+      t.statements.length = 0;
+      const res = await t.graphql(query, { from: '2026-01-01', to, first: users });
+      expect(res.body.errors).toBeUndefined();
+      return { count: t.statements.filter((sql) => !sql.startsWith('UPDATE "public"."ApiKey"')).length, data: res.body.data };
+    };
+    const small = await run(withScores, 1, '2026-01-30');
+    const large = await run(withScores, 10, '2026-03-31');
+    // auth lookup + users page + one statement for the four record types and the scores
+    expect(small.count).toBe(3);
+    expect(large.count).toBe(3);
+    const day = large.data.users.edges[9].node.days[40];
+    expect(day.scores.sleep.value).toEqual(expect.any(Number));
+    expect(day.scores.sleep.parameterHash).toBe(t.config.scores.parameterHash);
+    expect(day.scores.sleep.inputs[0]).toEqual({ table: 'SleepSession', provider: 'OURA' });
+    // The seed's recovery records have HRV but no resting HR: null with the reason, never 0.
+    expect(day.scores.recovery).toEqual({ value: null, reason: 'no HRV and resting heart rate from one provider for last night' });
+
+    const series = `query($from: LocalDate!, $to: LocalDate!, $first: Int!) { users(first: $first) { edges { node { scores(from: $from, to: $to, kind: SLEEP) { date kind value } } } } }`;
+    const one = await run(series, 1, '2026-01-30');
+    const ten = await run(series, 10, '2026-03-31');
+    expect(one.data.users.edges[0].node.scores).toHaveLength(30);
+    expect(ten.data.users.edges[9].node.scores).toHaveLength(90);
+    expect(ten.data.users.edges[9].node.scores[5]).toEqual({ date: '2026-01-06', kind: 'SLEEP', value: expect.any(Number) });
+    expect(one.count).toBe(3);
+    expect(ten.count).toBe(3);
   });
 
   it('joins Polar training with Oura sleep on each local date', async () => {

@@ -12,8 +12,8 @@ import { getDatamodel } from '../../generated/pothos-types.js';
 
 export const RECORD_TABLES = ['Workout', 'SleepSession', 'Recovery', 'DailyActivity'] as const;
 export type RecordTable = (typeof RECORD_TABLES)[number];
-/** Sorted column names per table. */
-export type ColumnPlan = Record<RecordTable, readonly string[]>;
+/** Sorted column names per table, and whether the selection asks for the day's scores (DailyScore rows). */
+export type ColumnPlan = Record<RecordTable, readonly string[]> & { scores?: boolean };
 
 /** Day fields that return records, and their table; other Day fields read no record column. */
 const DAY_FIELD_TABLE: Record<string, RecordTable> = {
@@ -27,6 +27,8 @@ const DAY_FIELD_TABLE: Record<string, RecordTable> = {
   primaryActivity: 'DailyActivity',
 };
 const DAY_FIELDS_WITHOUT_RECORDS = new Set(['date', '__typename']);
+/** Day fields answered from the derived scores (src/derived/store.ts), not from record columns. */
+const DAY_SCORE_FIELDS = new Set(['scores']);
 
 /**
  * Always read: grouping (userId, localDate), ordering (startTime, provider, id), the global id and
@@ -77,9 +79,14 @@ function fieldsOf(set: SelectionSetNode | undefined, fragments: Fragments, out: 
 export function columnPlan(daysFieldNodes: readonly FieldNode[], fragments: Fragments): ColumnPlan {
   const wanted = perTable((table) => new Set(ALWAYS[table]));
   const everything = (table: RecordTable) => TABLE_COLUMNS[table].forEach((c) => wanted[table].add(c));
+  let scores = false;
   for (const daysNode of daysFieldNodes) {
     for (const dayField of fieldsOf(daysNode.selectionSet, fragments)) {
       const table = DAY_FIELD_TABLE[dayField.name.value];
+      if (DAY_SCORE_FIELDS.has(dayField.name.value)) {
+        scores = true;
+        continue;
+      }
       if (!table) {
         // A Day field added later might read record columns: read them all rather than guess.
         if (!DAY_FIELDS_WITHOUT_RECORDS.has(dayField.name.value)) RECORD_TABLES.forEach(everything);
@@ -93,16 +100,17 @@ export function columnPlan(daysFieldNodes: readonly FieldNode[], fragments: Frag
       }
     }
   }
-  return perTable((table) => [...wanted[table]].sort());
+  return { ...perTable((table) => [...wanted[table]].sort()), ...(scores ? { scores } : {}) };
 }
 
 /** One plan with every column two plans have (a batch with different selections reads once). */
 export function mergePlans(plans: ColumnPlan[]): ColumnPlan {
   if (plans.length === 1) return plans[0];
-  return perTable((table) => [...new Set(plans.flatMap((p) => p[table]))].sort());
+  const merged: ColumnPlan = perTable((table) => [...new Set(plans.flatMap((p) => p[table]))].sort());
+  return plans.some((p) => p.scores) ? { ...merged, scores: true } : merged;
 }
 
-export const planKey = (plan: ColumnPlan) => RECORD_TABLES.map((t) => plan[t].join(',')).join('|');
+export const planKey = (plan: ColumnPlan) => RECORD_TABLES.map((t) => plan[t].join(',')).join('|') + (plan.scores ? '|scores' : '');
 
 const planCache = new WeakMap<FieldNode, { plan: ColumnPlan; key: string }>();
 

@@ -7,6 +7,7 @@ import type { DailyActivity, PrismaClient, Recovery, SleepSession, Workout } fro
 import type { AccessBoundary } from '../../auth/boundary.js';
 import { readQueryFor, type ReadQuery } from '../../db/database.js';
 import { addDays, formatLocalDate, parseLocalDate } from '../../normalize/time.js';
+import { ACTIVE_HASH_SQL, STORED_SCORE_COLUMNS, type StoredScore } from '../../derived/store.js';
 import type { DayShape } from '../types/day.js';
 import { mergePlans, planKey, type ColumnPlan, type RecordTable } from './day-columns.js';
 
@@ -44,7 +45,12 @@ function loadSql(plan: ColumnPlan): string {
   const range = (table: RecordTable) =>
     `(SELECT coalesce(json_agg(r ORDER BY ${ORDER_BY[table]}), '[]'::json) FROM (SELECT ${plan[table].map(column).join(', ')} FROM "${table}"` +
     ` WHERE "userId" = ANY($1::text[]) AND "localDate" BETWEEN $2::date AND $3::date) r)`;
-  return `SELECT json_build_array(${range('Workout')}, ${range('SleepSession')}, ${range('Recovery')}, ${range('DailyActivity')})::text AS "data"`;
+  // The day's scores (derived values) ride in the same statement, under the answered parameter hash only.
+  const scores = plan.scores
+    ? `, (SELECT coalesce(json_agg(s ORDER BY s."localDate", s."kind"), '[]'::json) FROM (SELECT ${STORED_SCORE_COLUMNS} FROM "DailyScore"` +
+      ` WHERE "userId" = ANY($1::text[]) AND "parameterHash" = ${ACTIVE_HASH_SQL} AND "localDate" BETWEEN $2::date AND $3::date) s)`
+    : '';
+  return `SELECT json_build_array(${range('Workout')}, ${range('SleepSession')}, ${range('Recovery')}, ${range('DailyActivity')}${scores})::text AS "data"`;
 }
 
 const sqlCache = new Map<string, string>();
@@ -79,8 +85,16 @@ function reviveAndGroup<T>(rows: Record<string, unknown>[], columns: readonly st
 
 async function loadRange(read: ReadQuery, userIds: string[], from: string, to: string, plan: ColumnPlan) {
   const [{ data }] = await read<{ data: string }>(cachedLoadSql(plan), [userIds, from, to]);
-  const [workouts, sleep, recovery, activity] = JSON.parse(data) as Record<string, unknown>[][];
+  const [workouts, sleep, recovery, activity, scores] = JSON.parse(data) as Record<string, unknown>[][];
+  const scoresByDay = new Map<string, StoredScore[]>();
+  for (const score of (scores ?? []) as unknown as StoredScore[]) {
+    const key = `${score.userId}|${score.localDate}`;
+    const list = scoresByDay.get(key);
+    if (list) list.push(score);
+    else scoresByDay.set(key, [score]);
+  }
   return {
+    scores: (userId: string, date: string) => scoresByDay.get(`${userId}|${date}`) ?? [],
     workouts: reviveAndGroup<Workout>(workouts, plan.Workout),
     sleep: reviveAndGroup<SleepSession>(sleep, plan.SleepSession),
     recovery: reviveAndGroup<Recovery>(recovery, plan.Recovery),
@@ -116,8 +130,11 @@ export function createDayLoader(prisma: PrismaClient, boundary: AccessBoundary) 
         const end = parseLocalDate(key.to);
         for (let day = parseLocalDate(key.from); day <= end; day = addDays(day, 1)) {
           const dayMs = day.getTime();
+          const date = formatLocalDate(day);
           days.push({
-            date: formatLocalDate(day),
+            userId: key.userId,
+            date,
+            scores: key.columns.scores ? data.scores(key.userId, date) : null,
             workouts: data.workouts(key.userId, dayMs),
             sleep: data.sleep(key.userId, dayMs),
             recovery: data.recovery(key.userId, dayMs),

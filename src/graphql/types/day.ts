@@ -1,13 +1,18 @@
 import type { DailyActivity, Recovery, SleepSession, Workout } from '../../generated/prisma/client.js';
 import { primaryActivity, primaryRecovery, primarySleep, primaryWorkouts } from '../../services/days.js';
+import type { StoredScore } from '../../derived/store.js';
 import { builder } from '../builder.js';
 import { DailyActivityRef } from './daily-activity.js';
+import { DayScoresRef } from './score.js';
 import { RecoveryRef } from './recovery.js';
 import { SleepSessionRef } from './sleep-session.js';
 import { WorkoutRef } from './workout.js';
 
 export interface DayShape {
+  userId: string;
   date: string;
+  /** The day's stored scores when the selection asks for them (read in the days statement). */
+  scores: StoredScore[] | null;
   workouts: Workout[];
   sleep: SleepSession[];
   recovery: Recovery[];
@@ -40,6 +45,11 @@ DayRef.implement({
       nullable: true,
       description: 'Activity from the provider ranked first by PROVIDER_PRIORITY_ACTIVITY (default polar,oura).',
       resolve: (d, _args, ctx) => primaryActivity(d, ctx.config),
+    }),
+    scores: t.field({
+      type: DayScoresRef,
+      description: "The gateway's own open scores of this day (docs/scores/), from any provider's records, each explained.",
+      resolve: (d) => ({ date: d.date, byKind: new Map((d.scores ?? []).map((s) => [s.kind, s])) }),
     }),
     primaryWorkouts: t.field({
       type: [WorkoutRef],

@@ -8,6 +8,9 @@ import { ConnectionRef } from './connection.js';
 import { DayRef } from './day.js';
 import { ProviderEnum } from './enums.js';
 import { HeartRateSampleRef } from './heart-rate-sample.js';
+import { ScoreKindEnum, ScoreRef, scoreSeries } from './score.js';
+import { SCORE_KINDS } from '../../scores/parameters.js';
+import { addLocalDays } from '../../normalize/time.js';
 import './daily-activity.js';
 import './recovery.js';
 import './sleep-session.js';
@@ -80,6 +83,24 @@ export const UserRef = builder.prismaNode('User', {
           where: { time: { gte: args.from, lt: args.to }, ...(args.provider ? { provider: args.provider } : {}) },
           orderBy: [{ time: 'asc' }, { provider: 'asc' }],
         }),
+      }),
+      scores: t.field({
+        type: [ScoreRef],
+        description:
+          'The open scores for charts: one entry per local date from "from" to "to" (at most 366) and kind (all six when kind is omitted), ' +
+          'oldest first; a day not computed yet has a null value with its reason. Loads all users of one request in one statement.',
+        args: {
+          from: t.arg({ type: 'LocalDate', required: true, description: 'First local date, inclusive.' }),
+          to: t.arg({ type: 'LocalDate', required: true, description: 'Last local date, inclusive.' }),
+          kind: t.arg({ type: ScoreKindEnum, description: 'Only this score.' }),
+        },
+        resolve: async (user, args, ctx) => {
+          dateRange(args.from, args.to);
+          const stored = await ctx.loaders.scores.load({ userId: user.id, from: args.from, to: args.to, kind: args.kind ?? null });
+          const dates: string[] = [];
+          for (let d = args.from; d <= args.to; d = addLocalDays(d, 1)) dates.push(d);
+          return scoreSeries(stored, dates, args.kind ? [args.kind] : SCORE_KINDS);
+        },
       }),
       days: t.field({
         type: [DayRef],
