@@ -291,7 +291,7 @@ describe.each(databaseVariants())('the user boundary holds on every path of the 
       GRAPHQL_MAX_COST: '100000000',
       GRAPHQL_MAX_DEPTH: '100',
       GRAPHQL_MAX_TOKENS: '1000000',
-      GRAPHQL_MAX_ALIASES: '1000',
+      GRAPHQL_MAX_ALIASES: '10000',
       RATE_LIMIT_PER_MINUTE: '0',
       USER_TOKEN_RATE_LIMIT_PER_MINUTE: '0',
     });
