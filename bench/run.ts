@@ -27,6 +27,7 @@ import { startPolarFake, type PolarFake } from '../tests/fakes/polar/index.js';
 import { MANY_USERS_QUERY, ONE_USER_QUERY, userGlobalId } from './days-query.js';
 import { generateUser, type UserPayloads } from './generate.js';
 import { bulkInsertFloor, countRows, ingest } from './ingest.js';
+import { benchScores } from './scores.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BENCH = path.join(ROOT, 'bench');
@@ -681,6 +682,16 @@ async function benchDatabase(kind: 'pglite' | 'postgresql', runId: string) {
     result.statements = await countStatements(target, userIds);
     result.verification = await verificationCost(target, userIds[0]);
 
+    // 3b. Scores: recompute one user-year (the backfilled user) and the bench's users; days with vs without scores.
+    log(`${kind}: scores recompute and days with/without scores`);
+    result.scores = await benchScores(target.open, loadConfig(baseEnv(target)), API_KEY, {
+      yearUserExternalIdPrefix: 'bench-backfill-',
+      from: addDays(DATA_TODAY, -29),
+      to: DATA_TODAY,
+      users: Math.min(10, opts.users),
+      runs: quick ? 10 : 30,
+    });
+
     // 4. Webhook setup: a Polar fake the server syncs from, connections, the signed webhook.
     webhookFake = await startPolarFake({ today: realToday(), days: 3, seed: opts.seed, rateLimit: { shortTerm: 1e9, longTerm: 1e9 } });
     const polarUserIds = await prepareWebhooks(target, userIds, webhookFake);
@@ -870,6 +881,10 @@ function markdown(report: Any): string {
   row('ingest: ratio (storeItems / bulk)', (r) => `**${r.ingest.ratio}**`, '≥ 0.5');
   row(`backfill of one user (${report.options.backfillDays} days, Polar + Oura fakes)`, (r) =>
     `${r.backfill.seconds} s, ${r.backfill.runs.map((x: Any) => x.status).join('/')}, ${Object.values(r.backfill.rows as Record<string, number>).reduce((a, b) => a + b, 0)} rows`);
+  row(`scores: recompute of one user-year (${report.options.backfillDays} days backfilled), s`, (r) => (r.scores ? `**${r.scores.yearUser.seconds}** (${r.scores.yearUser.days} days, ${r.scores.yearUser.scores} scores)` : 'n/a'));
+  row('scores: recompute of the bench users, s', (r) => (r.scores ? `**${r.scores.users.seconds}** (${r.scores.users.count} users, ${r.scores.users.scores} scores)` : 'n/a'));
+  row('days query with scores vs without (in-process median ms, ratio)', (r) =>
+    r.scores ? `${r.scores.query.withMs} vs ${r.scores.query.withoutMs} ms, **${r.scores.query.ratio}x** (${r.scores.query.users} users x ${r.scores.query.days} days; ${r.scores.query.statementsWith} vs ${r.scores.query.statementsWithout} statements)` : 'n/a');
   row('webhooks: deliveries at rate (achieved/s)', (r) => `${r.webhooks.deliveries} at ${r.webhooks.targetRate}/s (${r.webhooks.achievedRate})`);
   row('webhooks: ack p50/p99 ms', (r) => `${r.webhooks.p50Ms}/**${r.webhooks.p99Ms}**`, 'p99 < 50 ms');
   row('webhooks: acknowledged 200, delivery rows, sync runs, lost', (r) => `${r.webhooks.ok}, ${r.webhooks.deliveryRows}, ${r.webhooks.syncRuns}, **${r.webhooks.lost}**`, '0 lost');

@@ -60,12 +60,19 @@ function continuity(s: SleepInput, p: SleepParams['continuity']): Part {
   return { name: 'continuity', value: null, unit: 'points', reason: 'no hypnogram and no awake time' };
 }
 
-/** Asleep intervals of a session: its non-awake hypnogram stages, else the whole session. */
+const intervalCache = new WeakMap<SleepInput, [number, number][]>();
+
+/** Asleep intervals of a session: its non-awake hypnogram stages, else the whole session (cached: each night is in 8 windows). */
 function asleepIntervals(s: SleepInput): [number, number][] {
-  if (s.hypnogram && s.hypnogram.length) {
-    return s.hypnogram.filter((h) => h.stage !== 'AWAKE').map((h) => [Date.parse(h.start), Date.parse(h.start) + h.durationSeconds * 1000]);
+  let intervals = intervalCache.get(s);
+  if (!intervals) {
+    intervals =
+      s.hypnogram && s.hypnogram.length
+        ? s.hypnogram.filter((h) => h.stage !== 'AWAKE').map((h) => [Date.parse(h.start), Date.parse(h.start) + h.durationSeconds * 1000] as [number, number])
+        : [[s.startTime, s.endTime]];
+    intervalCache.set(s, intervals);
   }
-  return [[s.startTime, s.endTime]];
+  return intervals;
 }
 
 /**
@@ -90,11 +97,12 @@ export function sleepRegularityIndex(history: History, tonight: SleepInput, date
     }
     if (k > 0) refs.push(...sessions.filter((s) => s.type === 'MAIN').map((s) => sleepRef(s, ['startTime', 'endTime', 'hypnogram'])));
     const start = Date.parse(`${addLocalDays(day, -1)}T12:00:00Z`) - offsetMs;
-    const intervals = nearby.flatMap(asleepIntervals);
-    const epochs: boolean[] = [];
-    for (let j = 0; j < m; j++) {
-      const t = start + j * epochMs + epochMs / 2;
-      epochs.push(intervals.some(([a, b]) => t >= a && t < b));
+    // Epoch j (midpoint start + (j + 0.5)·epoch) is asleep when an interval [a, b) contains its midpoint.
+    const epochs: boolean[] = new Array(m).fill(false);
+    for (const [a, b] of nearby.flatMap(asleepIntervals)) {
+      const first = Math.max(0, Math.ceil((a - start) / epochMs - 0.5));
+      const last = Math.min(m - 1, Math.ceil((b - start) / epochMs - 0.5) - 1);
+      for (let j = first; j <= last; j++) epochs[j] = true;
     }
     windows.push(epochs);
   }
