@@ -6,7 +6,7 @@
  *   scores-run-user  one user of a ScoreRun: recompute everything under the run's hash, then
  *                    count the user; the last user finishes the run, which makes its hash the
  *                    one answers are read under, and removes the rows of older hashes;
- *   scores-sweep     every SWEEP_SECONDS and at start: queue the dirty users and the run's users
+ *   scores-sweep     every SWEEP_SECONDS (5 min) and at start: queue the dirty users and the run's users
  *                    that have no job (a crash between a commit and a send loses nothing).
  * Nothing here runs in a request.
  */
@@ -25,7 +25,7 @@ import { replaceScores, storedDailyLoads } from './store.js';
 export const SCORES_USER_QUEUE = 'scores-user';
 export const SCORES_RUN_QUEUE = 'scores-run-user';
 export const SCORES_SWEEP_QUEUE = 'scores-sweep';
-const SWEEP_SECONDS = 30;
+const SWEEP_SECONDS = 300;
 
 export interface ScoresEngineDeps {
   prisma: PrismaClient;
