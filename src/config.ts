@@ -131,6 +131,11 @@ export interface ScoresConfig {
   parameters: ScoreParameters;
   /** Changes with any parameter or algorithm version; a new hash recomputes every stored score. */
   parameterHash: string;
+  /**
+   * SCORES_RECOMPUTE_DELAY_SECONDS (default 30): a user's recompute starts this long after the
+   * first sync that changed their records, so a backfill's many windows cost one recompute, not one each.
+   */
+  recomputeDelaySeconds: number;
 }
 
 export interface SandboxConfig {
@@ -329,7 +334,7 @@ function scores(env: Env): ScoresConfig {
   if (inline) overrides.push(jsonOverride('SCORES_CONFIG', inline, 'SCORES_CONFIG'));
   try {
     const parameters = parseScoreParameters(...overrides);
-    return { parameters, parameterHash: parameterHash(parameters) };
+    return { parameters, parameterHash: parameterHash(parameters), recomputeDelaySeconds: int(env, 'SCORES_RECOMPUTE_DELAY_SECONDS', 30, 0, 3600) };
   } catch (error) {
     if (error instanceof ScoreParametersError) throw new ConfigError(error.message);
     throw error;

@@ -91,9 +91,13 @@ export class ScoresEngine {
     this.workerIds = [];
   }
 
-  /** Queues the user's recompute (after a sync stored records; ScoreDirty says from when). */
+  /**
+   * Queues the user's recompute (after a sync stored records; ScoreDirty says from when), starting
+   * SCORES_RECOMPUTE_DELAY_SECONDS later: while it waits, further requests for the user are
+   * dropped (stately queue), so a backfill's windows add up to one recompute.
+   */
   async requestRecompute(userId: string): Promise<void> {
-    await this.deps.boss.send(SCORES_USER_QUEUE, { userId }, { singletonKey: userId });
+    await this.deps.boss.send(SCORES_USER_QUEUE, { userId }, { singletonKey: userId, startAfter: this.deps.config.scores.recomputeDelaySeconds });
   }
 
   /**

@@ -19,7 +19,7 @@ describe.each(databaseVariants())('open scores after the sandbox backfill (%s)',
   let url: string;
   let sandbox: ListeningApp;
   beforeAll(async () => {
-    sandbox = await listeningTestApp(variant, { SANDBOX: 'true', SANDBOX_SEED: '7', SYNC_BACKFILL_DAYS: '30' }, { workers: true });
+    sandbox = await listeningTestApp(variant, { SANDBOX: 'true', SANDBOX_SEED: '7', SYNC_BACKFILL_DAYS: '30', SCORES_RECOMPUTE_DELAY_SECONDS: '1' }, { workers: true });
     ({ t, url } = sandbox);
   }, 60_000);
   afterAll(() => sandbox?.close());
