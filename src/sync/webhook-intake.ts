@@ -9,10 +9,30 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Provider } from '../generated/prisma/enums.js';
 import type { Logger } from '../logger.js';
-import { formatLocalDate } from '../normalize/time.js';
+import { formatLocalDate, parseLocalDate } from '../normalize/time.js';
 import type { WebhookEvent } from '../providers/types.js';
 import type { CoalescedSyncRequest, SyncEngine } from './engine.js';
 import { isConnectionLoss } from './queue.js';
+
+/**
+ * Why a correctly signed event can never be recorded (null: it can): a NUL character (PostgreSQL
+ * text refuses it) or a date that is not a calendar date PostgreSQL holds (2024-13-01, year 0).
+ * Retrying such a delivery cannot help, so it is acknowledged and ignored, not answered 503.
+ */
+export function unusableEvent(event: WebhookEvent): string | null {
+  for (const [field, value] of Object.entries(event)) {
+    if (typeof value === 'string' && value.includes('\u0000')) return `${field} contains a NUL character`;
+  }
+  if (event.date !== undefined) {
+    try {
+      parseLocalDate(event.date);
+    } catch {
+      return `date ${JSON.stringify(event.date)} is not a calendar date`;
+    }
+    if (event.date < '0001-01-01') return `date ${event.date} is before year 1`;
+  }
+  return null;
+}
 import { deleteByProviderRecordId } from './store.js';
 
 /** The intake holds more deliveries than it may: answer 503 with Retry-After. */

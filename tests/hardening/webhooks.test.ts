@@ -4,6 +4,7 @@
  * unknown events, the same delivery five times, and a burst of 500 deliveries.
  */
 import { signPolarWebhook } from '../../src/providers/polar/index.js';
+import { unusableEvent } from '../../src/sync/webhook-intake.js';
 import { databaseVariants } from '../support/databases.js';
 import { connectPolar, startPolarStack, stopPolarStack } from '../support/polar-app.js';
 import { userGlobalId } from '../support/seed.js';
@@ -87,6 +88,28 @@ describe.each(databaseVariants())('webhook hardening (%s)', (variant) => {
     const sleepWise = await signed(JSON.stringify({ event: 'SLEEP_WISE_ALERTNESS', user_id: polarUserId, timestamp: '2026-11-20T10:00:00Z' }));
     expect(sleepWise.status).toBe(200);
     expect(await runCount()).toBe(before);
+  });
+
+  it('acknowledges signed deliveries that can never be recorded (impossible date, NUL in an id) with 200 and a log line, not 503; nothing stored', async () => {
+    const before = { runs: await runCount(), deliveries: await stack.t.database.prisma.webhookDelivery.count() };
+    stack.t.logLines.length = 0;
+    for (const event of [
+      { event: 'SLEEP', user_id: polarUserId, date: '2024-13-01' },
+      { event: 'SLEEP', user_id: polarUserId, date: '0000-01-01' },
+    ]) {
+      const response = await signed(JSON.stringify({ ...event, timestamp: '2026-11-20T10:00:00Z' }));
+      expect({ event, status: response.status, body: await response.json() }).toEqual({ event, status: 200, body: { ok: true, queued: 0 } });
+    }
+    expect(stack.t.logLines.filter((line) => line.includes('webhook events unusable; ignored'))).toHaveLength(2);
+    // The check itself, for every field of an event (Polar's handler keeps an exercise id out of the stored keys; other providers may not).
+    const base = { providerUserId: '1', dataType: 'sleep', action: 'upsert' as const, deliveryKey: 'k' };
+    expect(unusableEvent({ ...base, providerRecordId: 'ab\u0000cd' })).toBe('providerRecordId contains a NUL character');
+    expect(unusableEvent({ ...base, deliveryKey: 'k\u0000' })).toBe('deliveryKey contains a NUL character');
+    expect(unusableEvent({ ...base, date: '2024-02-30' })).toBe('date "2024-02-30" is not a calendar date');
+    expect(unusableEvent({ ...base, date: '2024-02-29' })).toBeNull();
+    expect(stack.t.logLines.some((line) => line.includes('"level":"error"') || line.includes(' ERROR '))).toBe(false);
+    expect(await runCount()).toBe(before.runs);
+    expect(await stack.t.database.prisma.webhookDelivery.count()).toBe(before.deliveries);
   });
 
   it('processes the same delivery sent 5 times (also concurrently) once', async () => {

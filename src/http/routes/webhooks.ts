@@ -7,7 +7,7 @@ import type { Logger } from '../../logger.js';
 import { providerBySlug } from '../../providers/registry.js';
 import type { TokenCipher } from '../../security/crypto.js';
 import type { SyncEngine } from '../../sync/engine.js';
-import { WebhookIntake, WebhookIntakeClosedError, WebhookIntakeOverloadedError, type WebhookIntakeOptions } from '../../sync/webhook-intake.js';
+import { unusableEvent, WebhookIntake, WebhookIntakeClosedError, WebhookIntakeOverloadedError, type WebhookIntakeOptions } from '../../sync/webhook-intake.js';
 
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
 const WEBHOOK_PATH = /^\/webhooks\/([a-z0-9-]+)$/;
@@ -83,12 +83,17 @@ export function useWebhookRoutes(deps: WebhookRouteDeps): WebhookRoutes {
       }
       if (verdict.kind === 'ping') return endResponse(json(200, { ok: true }));
       if (verdict.ignored.length) deps.logger.info('webhook events ignored', { provider: adapter.id, events: verdict.ignored });
-      if (!verdict.events.length) return endResponse(json(200, { ok: true, queued: 0 }));
+      // Signed but unrecordable (an impossible date, a NUL character): a 503 would be retried for
+      // ever (and may get the webhook deactivated for every user), so acknowledge and log it.
+      const unusable = verdict.events.map((event) => unusableEvent(event)).filter((reason): reason is string => reason !== null);
+      const events = verdict.events.filter((event) => unusableEvent(event) === null);
+      if (unusable.length) deps.logger.warn('webhook events unusable; ignored', { provider: adapter.id, reasons: unusable });
+      if (!events.length) return endResponse(json(200, { ok: true, queued: 0 }));
       // 200 only once the delivery is durably recorded and queued (the intake commits it with
       // the deliveries that arrived meanwhile); 503 asks the provider to retry.
       let queued: number;
       try {
-        ({ queued } = await intake.submit(adapter.id, verdict.events));
+        ({ queued } = await intake.submit(adapter.id, events));
       } catch (error) {
         if (error instanceof WebhookIntakeOverloadedError) return endResponse(retryLater('overloaded; retry later', OVERLOAD_RETRY_AFTER_SECONDS));
         if (error instanceof WebhookIntakeClosedError) return endResponse(retryLater('shutting down; retry later', 1));
