@@ -583,6 +583,7 @@ export class SyncEngine {
         data: { status: failed ? 'FAILED' : 'SUCCEEDED', finishedAt: new Date() },
       });
       if (finished === 0) return;
+      this.logRunFinished({ ...run, status: failed ? 'FAILED' : 'SUCCEEDED' });
       await prisma.connection.update({
         where: { id: run.connectionId },
         data: failed ? { lastError: run.error } : { lastSyncedAt: new Date(), lastError: null },
@@ -591,6 +592,14 @@ export class SyncEngine {
   }
 
   private async failRun(runId: string, error: string): Promise<void> {
-    await this.deps.prisma.syncRun.updateMany({ where: { id: runId, status: 'RUNNING' }, data: { status: 'FAILED', error, finishedAt: new Date() } });
+    const { count } = await this.deps.prisma.syncRun.updateMany({ where: { id: runId, status: 'RUNNING' }, data: { status: 'FAILED', error, finishedAt: new Date() } });
+    if (count > 0) this.logRunFinished(await this.deps.prisma.syncRun.findUniqueOrThrow({ where: { id: runId } }));
+  }
+
+  /** One info line per finished run: what an operator reads to know a sync happened and what it did. */
+  private logRunFinished(run: SyncRun): void {
+    const { id, connectionId, kind, status, windowsDone, windowsTotal, fetched, created, updated, unchanged, skipped, error, startedAt } = run;
+    const fields = { runId: id, connectionId, kind, status, windows: `${windowsDone}/${windowsTotal}`, fetched, created, updated, unchanged, skipped, durationMs: Date.now() - startedAt.getTime() };
+    this.deps.logger.info('sync run finished', error ? { ...fields, error } : fields);
   }
 }

@@ -23,7 +23,7 @@ describe.each(databaseVariants())('error vocabulary (%s)', (variant) => {
   });
   afterAll(() => t.close());
 
-  const errorLogs = () => t.logLines.filter((line) => /"level":"error"/.test(line));
+  const errorLogs = () => t.logLines.filter((line) => /^\S+ ERROR /.test(line));
 
   const expectBadInput = (res: Awaited<ReturnType<TestApp['graphql']>>, argument: string, message: RegExp) => {
     expect(res.body.errors).toHaveLength(1);

@@ -34,7 +34,13 @@ describe.each(databaseVariants())('permanent sync errors (%s)', (variant) => {
     // Not retried: no "will retry" line, and the whole run ended well inside the first retry delay.
     const lines = t.logLines.filter((l) => l.includes(connection.id));
     expect(lines.filter((l) => /will retry/.test(l))).toEqual([]);
-    expect(lines.filter((l) => /"level":"error"/.test(l)).length).toBeLessThanOrEqual(1);
+    expect(lines.filter((l) => /^\S+ ERROR /.test(l)).length).toBeLessThanOrEqual(1);
     expect(elapsed).toBeLessThan(10_000);
+    // The operator sees the run end at info, with its counts and duration (issue 13 item 16).
+    const finished_ = lines.filter((l) => / INFO +sync run finished \{/.test(l));
+    expect(finished_).toHaveLength(1);
+    const finishedLines = finished_.map((l) => JSON.parse(l.slice(l.indexOf('{'))));
+    expect(finishedLines[0]).toMatchObject({ runId: run.id, kind: 'BACKFILL', status: 'FAILED', fetched: 0, created: 0, error: expect.stringMatching(/SANDBOX=false/) });
+    expect(finishedLines[0].durationMs).toBeGreaterThanOrEqual(0);
   }, 30_000);
 });
