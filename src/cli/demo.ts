@@ -63,14 +63,14 @@ async function waitForSync(remote: Remote, label: string, connectionId: string, 
   let last = '';
   let phase = '';
   let error: string | null = null;
-  await subscribe<{ syncProgress: { phase: string; windowsDone: number; windowsTotal: number; fetched: number; recordsWritten: number; error: string | null } }>(
+  await subscribe<{ syncProgress: { phase: string; windowsDone: number; windowsTotal: number; fetched: number; recordsWritten: number; error: string | null; message: string | null } }>(
     remote,
-    'subscription($id: ID!) { syncProgress(connectionId: $id) { phase windowsDone windowsTotal fetched recordsWritten error } }',
+    'subscription($id: ID!) { syncProgress(connectionId: $id) { phase windowsDone windowsTotal fetched recordsWritten error message } }',
     { id: connectionId },
     ({ syncProgress: p }) => {
       phase = p.phase;
       error = p.error;
-      const line = `  ${label.padEnd(5)} ${progressBar(p.windowsDone, p.windowsTotal, 24)} ${p.windowsDone}/${p.windowsTotal} windows, ${p.recordsWritten} records written`;
+      const line = `  ${label.padEnd(5)} ${progressBar(p.windowsDone, p.windowsTotal, 24)} ${p.windowsDone}/${p.windowsTotal} windows, ${p.recordsWritten} records written${p.message ? ` (${p.message})` : ''}`;
       if (line !== last && (process.stderr.isTTY || p.phase === 'DONE' || p.phase === 'FAILED')) log(line);
       last = line;
     },

@@ -168,11 +168,11 @@ async function sync(config: Config, args: string[]) {
   let last: SyncProgressView | null = null;
   await subscribe<{ syncProgress: SyncProgressView }>(
     remote,
-    'subscription($id: ID!) { syncProgress(connectionId: $id) { kind phase windowsDone windowsTotal fetched recordsWritten skipped error } }',
+    'subscription($id: ID!) { syncProgress(connectionId: $id) { kind phase windowsDone windowsTotal fetched recordsWritten skipped error message } }',
     { id: connectionId },
     ({ syncProgress: p }) => {
       last = p;
-      const line = `${progressBar(p.windowsDone, p.windowsTotal)} ${p.windowsDone}/${p.windowsTotal} windows, ${p.fetched} fetched, ${p.recordsWritten} written, ${p.skipped} skipped (${p.phase})`;
+      const line = `${progressBar(p.windowsDone, p.windowsTotal)} ${p.windowsDone}/${p.windowsTotal} windows, ${p.fetched} fetched, ${p.recordsWritten} written, ${p.skipped} skipped (${p.message ?? p.phase})`;
       process.stderr.write(process.stderr.isTTY ? `\r${line}` : `${line}\n`);
     },
   );
@@ -227,7 +227,7 @@ async function rotateKey(config: Config, args: string[]) {
   if (result.failures.length) process.exitCode = 1;
 }
 
-type SyncProgressView = Pick<SyncProgressEvent, 'kind' | 'phase' | 'windowsDone' | 'windowsTotal' | 'fetched' | 'recordsWritten' | 'skipped' | 'error'>;
+type SyncProgressView = Pick<SyncProgressEvent, 'kind' | 'phase' | 'windowsDone' | 'windowsTotal' | 'fetched' | 'recordsWritten' | 'skipped' | 'error' | 'message'>;
 
 async function main(argv: string[]) {
   const [command, ...rest] = argv;

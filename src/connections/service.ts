@@ -47,7 +47,7 @@ export class ConnectionService {
       update: tokenFields,
     });
     if (adapter.register) {
-      const { context } = await sync.connectionContext(connection.id);
+      const { context } = await sync.connectionContext(connection.id, 'interactive');
       try {
         const { providerUserId } = await adapter.register(context);
         connection = await prisma.connection.update({
@@ -75,7 +75,7 @@ export class ConnectionService {
     let deregistered = false;
     if (adapter.deregister && connection.accessTokenEncrypted && connection.status === 'ACTIVE') {
       try {
-        const { context } = await sync.connectionContext(connection.id);
+        const { context } = await sync.connectionContext(connection.id, 'interactive');
         await adapter.deregister(context);
         deregistered = true;
       } catch (error) {

@@ -10,6 +10,7 @@ import type { SandboxMode } from '../sandbox/tokens.js';
 import type { Provider } from '../generated/prisma/enums.js';
 import type { Json, MapOutcome } from '../normalize/records.js';
 import type { HttpClient } from './http.js';
+import type { RateLimitReader } from './rate-limit.js';
 
 export interface OAuthSettings {
   authorizationUrl: string;
@@ -55,6 +56,12 @@ export interface RawItem {
 export interface RawBatch {
   items: RawItem[];
   commit?: () => Promise<void>;
+  /**
+   * Where a re-run of this window continues once this batch is stored (and committed): the engine
+   * hands it back to fetch() when the window is delayed mid-way (rate budget spent), so a window
+   * that needs more than one rate-limit period still finishes. Absent: the previous one holds.
+   */
+  resume?: Json;
 }
 
 /** A window of local dates, both inclusive, as 'YYYY-MM-DD'. */
@@ -79,7 +86,8 @@ export interface DataTypeDefinition {
   maxWindowDays: number;
   /** How far back the provider serves this type at all (null: no limit known). */
   maxHistoryDays: number | null;
-  fetch(connection: ConnectionContext, window: SyncWindow): AsyncIterable<RawBatch>;
+  /** `resume`: the last stored batch's RawBatch.resume of an earlier, interrupted run of this window. */
+  fetch(connection: ConnectionContext, window: SyncWindow, resume?: Json): AsyncIterable<RawBatch>;
   /** Pure: raw payload -> normalized records, or a reasoned skip. */
   map(payload: unknown): MapOutcome;
 }
@@ -199,4 +207,6 @@ export interface ProviderAdapter extends ProviderDeclaration {
   dataTypes: DataTypeDefinition[];
   webhooks?: WebhookHandler;
   webhookRegistrar?: WebhookRegistrar;
+  /** Reads the provider's rate-limit headers (src/providers/rate-limit.ts) for the app-wide budget. */
+  rateLimit?: RateLimitReader;
 }

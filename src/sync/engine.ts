@@ -3,7 +3,8 @@
  * durable job. Jobs fetch through the provider adapter, store raw payloads and normalized records
  * idempotently, and add their counts to the run. Provider trouble is classified:
  *   401            -> connection NEEDS_REAUTH, run FAILED, no retry
- *   429            -> the window is re-queued after Retry-After
+ *   429 / budget   -> the window waits (re-queued for when the app-wide rate budget allows it,
+ *                     src/sync/rate-budget.ts), keeping what it stored and where to resume
  *   permanent      -> (a sandbox connection with SANDBOX=false, a data type the provider lacks,
  *                     another 4xx) never retried: the run fails at once with the reason, and a
  *                     PermanentSyncError naming a connection status sets it (classifySyncError)
@@ -19,11 +20,13 @@ import { addDays, formatLocalDate } from '../normalize/time.js';
 import { createHttpClient, ProviderAuthError, ProviderForbiddenError, ProviderHttpError, ProviderRateLimitError, type HttpClient } from '../providers/http.js';
 import { providerById } from '../providers/registry.js';
 import type { ConnectionContext, ProviderAdapter, SyncWindow } from '../providers/types.js';
+import type { Json } from '../normalize/records.js';
 import type { TokenCipher } from '../security/crypto.js';
 import { registerProviderWebhook } from '../connections/webhook-admin.js';
 import { needsRefresh, refreshConnection, refreshDueConnections } from '../oauth/refresh.js';
 import { JobLeases } from './leases.js';
 import { addCounts, emptyCounts, storeItems, type StoreCounts } from './store.js';
+import { budgetedHttp, RateBudgets, type BudgetPriority } from './rate-budget.js';
 import { planWindows } from './windows.js';
 
 /** An error no retry can cure. With a connection status, the connection cannot sync at all until someone acts. */
@@ -57,6 +60,8 @@ const WEBHOOK_MAINTENANCE_SECONDS = 12 * 3600;
 const REFRESH_TICK_SECONDS = 300;
 const MAX_SKIPPED_REASONS = 200;
 const RETRY_LIMIT = 5;
+/** pg-boss job priority of webhook-triggered windows: fetched before backfills and periodic syncs. */
+export const WEBHOOK_JOB_PRIORITY = 10;
 
 export interface WindowJob {
   runId: string;
@@ -64,6 +69,9 @@ export interface WindowJob {
   dataType: string;
   from: string;
   to: string;
+  /** Set when the window was delayed mid-way: where to continue (RawBatch.resume) and what it had stored. */
+  resume?: Json;
+  carried?: StoreCounts;
 }
 
 /** One connection's share of a webhook group commit (requestCoalescedSyncs). */
@@ -92,6 +100,8 @@ export interface SyncEngineDeps {
 export class SyncEngine {
   private readonly http: HttpClient;
   private readonly today: () => string;
+  /** The providers' app-wide rate budgets (shared through the database). */
+  readonly budgets: RateBudgets;
   private workerIds: string[] = [];
   private readonly leases: JobLeases;
   private dueTimer: NodeJS.Timeout | null = null;
@@ -104,6 +114,7 @@ export class SyncEngine {
     this.leases = new JobLeases(deps.boss, deps.logger, [WINDOW_QUEUE, DUE_QUEUE, REFRESH_QUEUE, WEBHOOK_MAINTENANCE_QUEUE]);
     this.http = deps.http ?? createHttpClient();
     this.today = deps.today ?? (() => formatLocalDate(new Date()));
+    this.budgets = new RateBudgets(deps.prisma);
   }
 
   async createQueues(): Promise<void> {
@@ -277,7 +288,7 @@ export class SyncEngine {
         ...(windows.length === 0 ? { status: 'SUCCEEDED' as const, finishedAt: new Date() } : {}),
       });
       for (const w of windows) {
-        jobs.push({ name: WINDOW_QUEUE, data: { runId, connectionId: request.connectionId, ...w }, singletonKey: `${runId}:${w.dataType}:${w.from}` });
+        jobs.push({ name: WINDOW_QUEUE, data: { runId, connectionId: request.connectionId, ...w }, singletonKey: `${runId}:${w.dataType}:${w.from}`, priority: WEBHOOK_JOB_PRIORITY });
       }
       outcome.set(request.connectionId, { runId, joined: false });
     }
@@ -353,6 +364,7 @@ export class SyncEngine {
     for (const job of jobs) {
       await boss.send(WINDOW_QUEUE, { runId: run.id, connectionId, ...job } satisfies WindowJob, {
         singletonKey: `${run.id}:${job.dataType}:${job.from}`,
+        ...(kind === 'WEBHOOK' ? { priority: WEBHOOK_JOB_PRIORITY } : {}),
       });
     }
     this.deps.logger.info('sync planned', {
@@ -425,18 +437,30 @@ export class SyncEngine {
     }
   }
 
-  /** Queued every SYNC_INTERVAL_SECONDS: an incremental sync of every active connection. */
+  /**
+   * Queued every SYNC_INTERVAL_SECONDS: an incremental sync of every active connection, except those
+   * whose backfill or previous periodic sync is still running (e.g. waiting for the rate budget):
+   * a second full-range run on top would only compete with it for the same budget.
+   */
   async syncDueConnections(): Promise<number> {
     const due = new Date(Date.now() - this.deps.config.sync.intervalSeconds * 1000);
     const connections = await this.deps.prisma.connection.findMany({
-      where: { status: 'ACTIVE', OR: [{ lastSyncedAt: null }, { lastSyncedAt: { lt: due } }] },
+      where: {
+        status: 'ACTIVE',
+        OR: [{ lastSyncedAt: null }, { lastSyncedAt: { lt: due } }],
+        syncRuns: { none: { status: 'RUNNING', kind: { in: ['BACKFILL', 'INCREMENTAL'] } } },
+      },
       select: { id: true },
     });
     for (const { id } of connections) await this.requestSync(id, 'INCREMENTAL');
     return connections.length;
   }
 
-  async connectionContext(connectionId: string): Promise<{ context: ConnectionContext; adapter: ProviderAdapter; provider: Provider; userId: string; status: string }> {
+  /** `priority`: how the provider calls draw on the app-wide rate budget (webhook-triggered work goes first). */
+  async connectionContext(
+    connectionId: string,
+    priority: BudgetPriority = 'background',
+  ): Promise<{ context: ConnectionContext; adapter: ProviderAdapter; provider: Provider; userId: string; status: string }> {
     let connection = await this.deps.prisma.connection.findUniqueOrThrow({ where: { id: connectionId } });
     if (needsRefresh(connection)) {
       await refreshConnection(this.deps, connectionId);
@@ -450,51 +474,58 @@ export class SyncEngine {
         'ERROR',
       );
     }
+    // A sandbox connection syncs from the simulator, a real one from the provider: never mixed.
+    const settings = adapter.settings(this.deps.config, { sandbox: connection.sandbox });
+    // The budget belongs to the client (application): one key per provider and client id.
+    const http = budgetedHttp(this.http, this.budgets, { key: `${adapter.slug}:${settings.credentials?.clientId ?? '-'}`, priority, read: adapter.rateLimit });
     return {
       adapter,
       provider: connection.provider,
       userId: connection.userId,
       status: connection.status,
       context: {
-        http: this.http,
+        http,
         accessToken: this.deps.cipher.decrypt(connection.accessTokenEncrypted),
         userId: connection.userId,
         providerUserId: connection.providerUserId,
-        // A sandbox connection syncs from the simulator, a real one from the provider: never mixed.
-        settings: adapter.settings(this.deps.config, { sandbox: connection.sandbox }),
+        settings,
       },
     };
   }
 
-  /** Fetches and stores one window of one data type. */
-  async syncWindow(job: WindowJob): Promise<StoreCounts> {
-    const { context, adapter, provider, userId } = await this.connectionContext(job.connectionId);
+  /**
+   * Fetches and stores one window of one data type. `progress` (when given) follows what is
+   * stored: the counts and the last batch's resume point, for a window delayed mid-way.
+   */
+  async syncWindow(job: WindowJob, priority: BudgetPriority = 'background', progress: WindowProgress = newProgress(job)): Promise<StoreCounts> {
+    const { context, adapter, provider, userId } = await this.connectionContext(job.connectionId, priority);
     const definition = adapter.dataTypes.find((d) => d.name === job.dataType);
     if (!definition) throw new PermanentSyncError(`${adapter.displayName} has no data type "${job.dataType}"`);
-    const counts = emptyCounts();
-    for await (const batch of definition.fetch(context, { from: job.from, to: job.to })) {
+    for await (const batch of definition.fetch(context, { from: job.from, to: job.to }, progress.resume)) {
       addCounts(
-        counts,
+        progress.counts,
         await storeItems(this.deps.prisma, { userId, provider }, batch.items, (p) => definition.map(p), {
           workoutPriority: this.deps.config.providerPriority.workout,
         }),
       );
       // Acknowledge at the provider only once everything of the batch is stored.
       if (batch.commit) await batch.commit();
+      if (batch.resume !== undefined) progress.resume = batch.resume;
     }
+    const counts = progress.counts;
     if (counts.created + counts.updated > 0) await this.deps.onRecordsStored?.(userId);
     return counts;
   }
 
   /** A 401 with a refreshable token: refresh once (the provider may have expired it early) and retry. */
-  private async syncWindowRefreshingOn401(job: WindowJob): Promise<StoreCounts> {
+  private async syncWindowRefreshingOn401(job: WindowJob, priority: BudgetPriority, progress: WindowProgress): Promise<StoreCounts> {
     try {
-      return await this.syncWindow(job);
+      return await this.syncWindow(job, priority, progress);
     } catch (error) {
       if (!(error instanceof ProviderAuthError)) throw error;
       const outcome = await refreshConnection(this.deps, job.connectionId, { force: true });
       if (outcome !== 'refreshed' && outcome !== 'refreshed_elsewhere') throw error;
-      return this.syncWindow(job);
+      return this.syncWindow(job, priority, progress);
     }
   }
 
@@ -507,8 +538,10 @@ export class SyncEngine {
       await this.finishWindow(data, emptyCounts(), `connection is ${run.connection.status}`);
       return;
     }
+    const priority: BudgetPriority = run.kind === 'WEBHOOK' ? 'interactive' : 'background';
+    const progress = newProgress(data);
     try {
-      const counts = await this.syncWindowRefreshingOn401(data);
+      const counts = await this.syncWindowRefreshingOn401(data, priority, progress);
       await this.finishWindow(data, counts, null);
     } catch (error) {
       const kind = classifySyncError(error);
@@ -522,9 +555,16 @@ export class SyncEngine {
         return;
       }
       if (kind === 'rateLimited' && error instanceof ProviderRateLimitError) {
+        // Delayed, not failed: the same window later, with what it stored and where to resume.
         const seconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
-        logger.warn('rate limited; window re-queued', { connectionId: data.connectionId, dataType: data.dataType, retryAfterSeconds: seconds });
-        await this.deps.boss.send(WINDOW_QUEUE, data, { startAfter: seconds, singletonKey: `${data.runId}:${data.dataType}:${data.from}:${Date.now()}` });
+        const until = new Date(Date.now() + seconds * 1000);
+        logger.info('rate budget spent; window waits', { connectionId: data.connectionId, dataType: data.dataType, until: until.toISOString(), stored: progress.counts.fetched });
+        await prisma.syncRun.updateMany({ where: { id: data.runId, status: 'RUNNING' }, data: { waitingUntil: until } });
+        await this.deps.boss.send(WINDOW_QUEUE, { ...data, resume: progress.resume, carried: progress.counts } satisfies WindowJob, {
+          startAfter: until,
+          singletonKey: `${data.runId}:${data.dataType}:${data.from}:${Date.now()}`,
+          ...(priority === 'interactive' ? { priority: WEBHOOK_JOB_PRIORITY } : {}),
+        });
         return;
       }
       const message = (error as Error).message ?? String(error);
@@ -545,7 +585,7 @@ export class SyncEngine {
         throw error;
       }
       logger.error('sync window failed for good', { connectionId: data.connectionId, dataType: data.dataType, error: message });
-      await this.finishWindow(data, emptyCounts(), `${data.dataType} ${data.from}..${data.to}: ${message}`);
+      await this.finishWindow(data, progress.counts, `${data.dataType} ${data.from}..${data.to}: ${message}`);
     }
   }
 
@@ -570,7 +610,8 @@ export class SyncEngine {
           FROM jsonb_array_elements("skippedReasons" || ${JSON.stringify(counts.skippedReasons)}::jsonb) WITH ORDINALITY AS t(reason, position)
           WHERE position <= ${MAX_SKIPPED_REASONS}
         ),
-        "error" = COALESCE(${error}, "error")
+        "error" = COALESCE(${error}, "error"),
+        "waitingUntil" = CASE WHEN "waitingUntil" <= now() THEN NULL ELSE "waitingUntil" END
       WHERE "id" = ${runId} AND NOT (${windowKey} = ANY("doneWindows"))`;
     // Also when the window was counted already, check whether the run is complete: the
     // job that counted it may have lost its database connection right after (pg_terminate_backend,
@@ -602,4 +643,16 @@ export class SyncEngine {
     const fields = { runId: id, connectionId, kind, status, windows: `${windowsDone}/${windowsTotal}`, fetched, created, updated, unchanged, skipped, durationMs: Date.now() - startedAt.getTime() };
     this.deps.logger.info('sync run finished', error ? { ...fields, error } : fields);
   }
+}
+
+/** What a window job has stored so far (a delayed window carries it into its next run). */
+interface WindowProgress {
+  counts: StoreCounts;
+  resume: Json | undefined;
+}
+
+function newProgress(job: WindowJob): WindowProgress {
+  const counts = emptyCounts();
+  if (job.carried) addCounts(counts, job.carried);
+  return { counts, resume: job.resume };
 }

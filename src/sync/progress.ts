@@ -16,9 +16,17 @@ export interface SyncProgressEvent {
   recordsWritten: number;
   skipped: number;
   error: string | null;
+  /** While a window waits for the provider's app-wide rate budget: until when. */
+  waitingUntil: Date | null;
+  /** A line for people: "waiting for rate budget until 14:35 UTC", or null. */
+  message: string | null;
 }
 
-export function toProgress(run: SyncRun): SyncProgressEvent {
+/** "HH:MM UTC" of an instant. */
+const clock = (date: Date) => `${date.toISOString().slice(11, 16)} UTC`;
+
+export function toProgress(run: SyncRun, now = Date.now()): SyncProgressEvent {
+  const waitingUntil = run.status === 'RUNNING' && run.waitingUntil && run.waitingUntil.getTime() > now ? run.waitingUntil : null;
   const phase = run.status === 'FAILED' ? 'FAILED' : run.status === 'SUCCEEDED' ? 'DONE' : run.windowsDone === 0 ? 'PLANNED' : 'FETCHING';
   return {
     connectionId: run.connectionId,
@@ -32,6 +40,8 @@ export function toProgress(run: SyncRun): SyncProgressEvent {
     recordsWritten: run.created + run.updated,
     skipped: run.skipped,
     error: run.error,
+    waitingUntil,
+    message: waitingUntil ? `waiting for rate budget until ${clock(waitingUntil)}` : null,
   };
 }
 

@@ -20,6 +20,12 @@ const SyncProgressRef = builder.objectRef<SyncProgressEvent>('SyncProgress').imp
     recordsWritten: t.exposeInt('recordsWritten', { description: 'Records created or updated so far.' }),
     skipped: t.exposeInt('skipped', { description: 'Records skipped so far (reasons on the SyncRun).' }),
     error: t.exposeString('error', { nullable: true, description: 'Why the run failed.' }),
+    waitingUntil: t.expose('waitingUntil', {
+      type: 'DateTime',
+      nullable: true,
+      description: "While a window waits for the provider's app-wide rate budget (shared by all users of this deployment): when it resumes.",
+    }),
+    message: t.exposeString('message', { nullable: true, description: 'A line for people, e.g. "waiting for rate budget until 14:35 UTC".' }),
   }),
 });
 

@@ -32,5 +32,10 @@ export const SyncRunRef = builder.prismaNode('SyncRun', {
     error: t.exposeString('error', { nullable: true, description: 'Why the run failed.' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', description: 'Start.' }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true, description: 'End, when finished.' }),
+    waitingUntil: t.expose('waitingUntil', {
+      type: 'DateTime',
+      nullable: true,
+      description: "Set while a window waits for the provider's app-wide rate budget: when it resumes (a past instant once it did).",
+    }),
   }),
 });

@@ -33,6 +33,11 @@ export interface PolarFetchOptions {
   now?: () => Date;
   /** Items per yielded batch (default 25). */
   batchSize?: number;
+  /**
+   * Exercises per batch in the exercise transaction (default 5): three calls each, so a batch is
+   * stored (and the window can resume after it) well within one rate-limit period's budget.
+   */
+  transactionBatchSize?: number;
 }
 
 export const POLAR_DATA_TYPES = {
@@ -144,6 +149,7 @@ class OffsetHints {
 export function createPolarDataTypes(options: PolarFetchOptions = {}): DataTypeDefinition[] {
   const now = options.now ?? (() => new Date());
   const batchSize = options.batchSize ?? 25;
+  const transactionBatchSize = Math.min(batchSize, options.transactionBatchSize ?? 5);
   const today = (): string => now().toISOString().slice(0, 10);
 
   /** The part of `window` Polar still serves (`historyDays` back from today); null if none. */
@@ -233,7 +239,7 @@ export function createPolarDataTypes(options: PolarFetchOptions = {}): DataTypeD
     maxWindowDays: LIMITS.exerciseListDays,
     maxHistoryDays: null,
     map: mapExercise,
-    async *fetch(connection, window) {
+    async *fetch(connection, window, resume) {
       const client = clientFor(connection);
       const userId = polarUserIdOf(connection);
       const delivered = new Set<string>();
@@ -245,19 +251,36 @@ export function createPolarDataTypes(options: PolarFetchOptions = {}): DataTypeD
 
       // 1. The listing (one call) when the window reaches into its 30 days. Everything it returns is
       //    yielded, window or not: that lets the transaction below skip re-fetching those exercises.
-      if (servable(window, LIMITS.exerciseListDays + 1)) {
+      //    A resumed window has stored them already and knows their ids.
+      const strings = (value: Json | undefined) => (Array.isArray(value) ? value.filter((d): d is string => typeof d === 'string') : null);
+      const listed = isObject(resume) ? strings(resume.listed) : null;
+      if (listed) {
+        for (const id of listed) delivered.add(id);
+      } else if (servable(window, LIMITS.exerciseListDays + 1)) {
         const items = (await client.listExercises({ samples: true, zones: true })).map(toItem);
         for (const item of items) delivered.add(item.providerRecordId);
-        yield* batchesOf(items);
+        const ids = items.map((item) => item.providerRecordId);
+        // Only once every listed item is stored may a re-run skip the listing.
+        const batches = [...batchesOf(items)];
+        for (const [i, batch] of batches.entries()) yield i === batches.length - 1 ? { ...batch, resume: { listed: ids, done: [] } } : batch;
       }
+      const listedIds = [...delivered];
 
-      // 2. The exercise transaction: everything not yet committed, of any age.
+      // 2. The exercise transaction: everything not yet committed, of any age. Three calls per
+      //    exercise: a long history needs more than one rate-limit period, so each batch says which
+      //    items are stored (`resume.done`, the exercise ids of the item URLs) and a delayed re-run
+      //    of the window (same items in a new transaction) skips them.
       const tx = await client.createTransaction(userId, 'exercise');
       if (!tx) return;
       const urls = await client.listTransactionItems(userId, tx);
+      const done = new Set<string>((isObject(resume) && strings(resume.done)) || []);
+      const itemKey = (url: string) => url.replace(/\/+$/, '').split('/').at(-1) ?? url;
       let pending: RawItem[] = [];
       for (const url of urls) {
+        const key = itemKey(url);
+        if (done.has(key)) continue;
         const summary = await client.getJson(url);
+        done.add(key);
         if (!isObject(summary)) continue;
         const id = exerciseRecordIdOf(summary);
         if (id !== null && delivered.has(id)) continue;
@@ -271,12 +294,12 @@ export function createPolarDataTypes(options: PolarFetchOptions = {}): DataTypeD
         };
         pending.push(toItem(payload));
         if (id !== null) delivered.add(id);
-        if (pending.length >= batchSize) {
-          yield { items: pending };
+        if (pending.length >= transactionBatchSize) {
+          yield { items: pending, resume: { listed: listedIds, done: [...done] } };
           pending = [];
         }
       }
-      yield { items: pending, commit: () => client.commitTransaction(userId, tx) };
+      yield { items: pending, commit: () => client.commitTransaction(userId, tx), resume: { listed: listedIds, done: [...done] } };
     },
   };
 

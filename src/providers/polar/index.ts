@@ -1,5 +1,6 @@
 /** The Polar AccessLink v3 provider. */
 import { ProviderAuthError } from '../http.js';
+import { commaSeparatedWindows } from '../rate-limit.js';
 import type { ProviderAdapter } from '../types.js';
 import { PolarClient } from './client.js';
 import { createPolarDataTypes, type PolarFetchOptions } from './fetchers.js';
@@ -34,6 +35,8 @@ export function createPolarAdapter(options: PolarFetchOptions = {}): ProviderAda
     dataTypes: createPolarDataTypes(options),
     webhooks: polarWebhookHandler,
     webhookRegistrar: polarWebhookRegistrar,
+    // Per client: a 15-minute and a 24-hour window, as "short, long" lists; resets in seconds.
+    rateLimit: commaSeparatedWindows({ limit: 'RateLimit-Limit', usage: 'RateLimit-Usage', resetSeconds: 'RateLimit-Reset' }),
   });
 }
 

@@ -55,8 +55,8 @@ export interface PolarFakeOptions {
   firstUserId?: number;
   /** Allowed redirect URIs; when omitted any absolute URL is accepted. The first is the default. */
   redirectUris?: string[];
-  /** Override the AccessLink rate limits (default 500 + 20 x users per 15 min, 5000 + 100 x users per 24 h). */
-  rateLimit?: { shortTerm?: number; longTerm?: number };
+  /** Short-term (default 500 + 20 x users per 15 min) and long-term (5000 + 100 x users per 24 h) limits; shortTermSeconds shortens the short window (tests). */
+  rateLimit?: { shortTerm?: number; longTerm?: number; shortTermSeconds?: number };
   /**
    * Sandbox mode (the gateway's built-in simulator, src/sandbox/runtime.ts): the authorization
    * endpoint serves a consent page with one "Allow" button instead of redirecting at once,

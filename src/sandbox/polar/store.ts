@@ -62,7 +62,7 @@ export interface StoreConfig {
   userTimeZoneOffsets: Record<number, number>;
   firstUserId: number;
   redirectUris: string[] | null;
-  rateLimit: { shortTerm?: number; longTerm?: number };
+  rateLimit: { shortTerm?: number; longTerm?: number; shortTermSeconds?: number };
   /** Sandbox mode (the gateway's simulator): consent page, per-login-hint users, self-verifying tokens. */
   sandbox: SandboxMode | null;
 }
@@ -165,12 +165,13 @@ export class PolarStore {
     const shortLimit = this.config.rateLimit.shortTerm ?? 500 + users * 20;
     const longLimit = this.config.rateLimit.longTerm ?? 5000 + users * 100;
     const r = this.rate;
-    if (!r.shortStart || now - r.shortStart >= 900_000) Object.assign(r, { shortStart: now, shortCount: 0 });
+    const shortMs = (this.config.rateLimit.shortTermSeconds ?? 900) * 1000;
+    if (!r.shortStart || now - r.shortStart >= shortMs) Object.assign(r, { shortStart: now, shortCount: 0 });
     if (!r.longStart || now - r.longStart >= 86_400_000) Object.assign(r, { longStart: now, longCount: 0 });
     r.longCount++;
     const limited = r.shortCount >= shortLimit || r.longCount > longLimit;
     if (!limited) r.shortCount++;
-    const shortReset = Math.max(0, Math.ceil((r.shortStart + 900_000 - now) / 1000));
+    const shortReset = Math.max(0, Math.ceil((r.shortStart + shortMs - now) / 1000));
     const longReset = Math.max(0, Math.ceil((r.longStart + 86_400_000 - now) / 1000));
     return {
       limited,

@@ -125,6 +125,37 @@ describe('Polar fetchers against the fake', () => {
     expect(of(retry.records, 'workout').length).toBe(data.exercises.length);
   });
 
+  it('resumes an interrupted exercise window after its last stored batch: no item fetched twice, none lost', async () => {
+    const window = { from: '2024-12-16', to: TODAY };
+    const def = definition('exercise');
+    // First run: stop (as a spent rate budget would) after the third batch is stored.
+    const first: RawItem[] = [];
+    let resume: import('../../../src/normalize/records.js').Json | undefined;
+    let stored = 0;
+    for await (const batch of def.fetch(connection, window)) {
+      first.push(...batch.items);
+      if (batch.resume !== undefined) resume = batch.resume;
+      if (++stored === 3) break;
+    }
+    expect(resume).toBeDefined();
+    const summariesBefore = fake.requests.filter((r) => /exercise-transactions\/\d+\/exercises\/[^/]+$/.test(r.path)).length;
+    const listingsBefore = fake.requests.filter((r) => r.path.endsWith('/v3/exercises')).length;
+    // Second run from the resume point: the rest, in a new transaction, committed at the end.
+    const second: RawItem[] = [];
+    for await (const batch of def.fetch(connection, window, resume)) {
+      second.push(...batch.items);
+      if (batch.commit) await batch.commit();
+    }
+    const ids = [...first, ...second].map((i) => i.providerRecordId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(ids)).toEqual(new Set(data.exercises.map(expectedExerciseId)));
+    // The listing was not asked again, and no exercise summary twice.
+    expect(fake.requests.filter((r) => r.path.endsWith('/v3/exercises')).length).toBe(listingsBefore);
+    const summaries = fake.requests.filter((r) => /exercise-transactions\/\d+\/exercises\/[^/]+$/.test(r.path)).map((r) => r.path.split('/').at(-1));
+    expect(summaries.length).toBeGreaterThan(summariesBefore);
+    expect(new Set(summaries).size).toBe(summaries.length);
+  });
+
   it('maps the listing and the transactional view of the same exercise to one record id', async () => {
     const client = new PolarClient(connection.http, fake.apiUrl, connection.accessToken);
     const listed = await client.listExercises({ samples: true, zones: true });
