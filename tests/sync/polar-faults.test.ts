@@ -125,7 +125,7 @@ describe.each(databaseVariants())('Polar sync under provider faults (%s)', (vari
     expect([...reasons].sort()).toEqual(['network_error', 'rate_limited', 'server_error']);
     expect(stack.retries.filter((r) => r.reason === 'rate_limited').every((r) => r.delayMs === 1000)).toBe(true);
     const logs = stack.t.logLines.join('\n');
-    expect(logs).toMatch(/rate limited; window re-queued.*daily_activity/);
+    expect(logs).toMatch(/rate budget spent; window waits.*"dataType":"daily_activity"/);
     expect(logs).toMatch(/sync window failed; will retry.*nightly_recharge/);
     expect(logs).not.toMatch(/failed for good/);
     console.log(
