@@ -11,8 +11,11 @@ export interface RateWindow {
   resetAt: Date;
 }
 
-/** Reads the headers of one response (null: no usable rate-limit headers). */
-export type RateLimitReader = (headers: Headers, now: number) => RateWindow[] | null;
+/**
+ * Reads the headers of one response (null: no usable rate-limit headers). `extras`: the provider's
+ * extra settings (ProviderSettings.extras), for readers whose periods are configurable.
+ */
+export type RateLimitReader = (headers: Headers, now: number, extras?: Readonly<Record<string, string | null>>) => RateWindow[] | null;
 
 const numbers = (value: string | null): number[] | null => {
   if (value === null) return null;
@@ -38,6 +41,34 @@ export function commaSeparatedWindows(names: { limit: string; usage?: string; re
       const remaining = left ? left[i] : limits[i] - (used as number[])[i];
       if (remaining === undefined || Number.isNaN(remaining)) continue;
       windows.push({ limit: limits[i], remaining: Math.max(0, remaining), resetAt: new Date(now + resets[i] * 1000) });
+    }
+    return windows.length ? windows : null;
+  };
+}
+
+/** The end of the clock-aligned period of `seconds` that contains `now` (900: the next quarter hour; 86400: the next midnight UTC). */
+const periodEnd = (now: number, seconds: number): Date => new Date((Math.floor(now / (seconds * 1000)) + 1) * seconds * 1000);
+
+/**
+ * Usage counters over fixed, clock-aligned periods, with no reset header (Strava:
+ * `X-RateLimit-Limit: 200,2000` and `X-RateLimit-Usage: 31,412` for a 15-minute window that resets
+ * at the quarter hour and a daily one that resets at midnight UTC). Several header pairs may count
+ * the same request (Strava's overall and read limits): every pair present yields its windows, and
+ * the budget keeps the tightest. `periodsSetting` names an extra setting ("900,86400") that
+ * overrides `periodsSeconds` (a Strava-compatible server with other periods, shortened in tests).
+ */
+export function alignedUsageWindows(options: { pairs: { limit: string; usage: string }[]; periodsSeconds: number[]; periodsSetting?: string }): RateLimitReader {
+  return (headers, now, extras) => {
+    const configured = options.periodsSetting ? numbers(extras?.[options.periodsSetting] ?? null) : null;
+    const periods = configured?.every((n) => n > 0) ? configured : options.periodsSeconds;
+    const windows: RateWindow[] = [];
+    for (const pair of options.pairs) {
+      const limits = numbers(headers.get(pair.limit));
+      const used = numbers(headers.get(pair.usage));
+      if (!limits || !used) continue;
+      for (let i = 0; i < Math.min(limits.length, used.length, periods.length); i++) {
+        windows.push({ limit: limits[i], remaining: Math.max(0, limits[i] - used[i]), resetAt: periodEnd(now, periods[i]) });
+      }
     }
     return windows.length ? windows : null;
   };

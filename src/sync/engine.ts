@@ -477,7 +477,9 @@ export class SyncEngine {
     // A sandbox connection syncs from the simulator, a real one from the provider: never mixed.
     const settings = adapter.settings(this.deps.config, { sandbox: connection.sandbox });
     // The budget belongs to the client (application): one key per provider and client id.
-    const http = budgetedHttp(this.http, this.budgets, { key: `${adapter.slug}:${settings.credentials?.clientId ?? '-'}`, priority, read: adapter.rateLimit });
+    const reader = adapter.rateLimit;
+    const read = reader && ((headers: Headers, now: number) => reader(headers, now, settings.extras));
+    const http = budgetedHttp(this.http, this.budgets, { key: `${adapter.slug}:${settings.credentials?.clientId ?? '-'}`, priority, read });
     return {
       adapter,
       provider: connection.provider,
