@@ -519,6 +519,11 @@ export class SyncEngine {
     return counts;
   }
 
+  /** Records of the user changed outside a sync run (a delete event removed some): derived data follows. */
+  async recordsChanged(userId: string): Promise<void> {
+    await this.deps.onRecordsStored?.(userId);
+  }
+
   /** A 401 with a refreshable token: refresh once (the provider may have expired it early) and retry. */
   private async syncWindowRefreshingOn401(job: WindowJob, priority: BudgetPriority, progress: WindowProgress): Promise<StoreCounts> {
     try {

@@ -11,6 +11,7 @@ import type { Provider } from '../generated/prisma/enums.js';
 import type { MapOutcome, NormalizedRecord } from '../normalize/records.js';
 import type { RawItem } from '../providers/types.js';
 import { earliestLocalDate, markScoresDirty } from '../derived/dirty.js';
+import { formatLocalDate } from '../normalize/time.js';
 import { workoutLinks, type LinkCandidate, type Span } from './duplicates.js';
 import { planRecordWrites, TABLE_OF_KIND, type ExistingRecords, type RecordTable } from './record-plan.js';
 import { columnTypes, insertHeartRateSamples, linkStatements, markNormalized, upsertRawPayloads, upsertRows, type Owner } from './record-sql.js';
@@ -242,9 +243,23 @@ function safeMap(map: PayloadMapper, item: RawItem): MapOutcome {
   }
 }
 
-/** Removes the records of a provider object deleted at the source (Oura delete events). */
-export async function deleteByProviderRecordId(prisma: PrismaClient, owner: Owner, providerRecordId: string): Promise<number> {
+/**
+ * Removes the records of a provider object deleted at the source (delete events). The user's scores
+ * are marked stale from the earliest local date the removed records belonged to, in the same
+ * transaction as the deletion, so a deleted workout or night never keeps counting in a score.
+ */
+export async function deleteByProviderRecordId(prisma: PrismaClient, owner: Owner, providerRecordId: string): Promise<{ removed: number; staleFrom: string | null }> {
   const where = { ...owner, providerRecordId };
+  const select = { localDate: true } as const;
+  const found = await Promise.all([
+    prisma.workout.findMany({ where, select }),
+    prisma.sleepSession.findMany({ where, select }),
+    prisma.recovery.findMany({ where, select }),
+    prisma.dailyActivity.findMany({ where, select }),
+    prisma.vo2MaxEstimate.findMany({ where, select }),
+  ]);
+  const dates = found.flat().map((r) => formatLocalDate(r.localDate)).sort();
+  const staleFrom = dates[0] ?? null;
   const results = await prisma.$transaction([
     prisma.workout.deleteMany({ where }),
     prisma.sleepSession.deleteMany({ where }),
@@ -252,6 +267,8 @@ export async function deleteByProviderRecordId(prisma: PrismaClient, owner: Owne
     prisma.dailyActivity.deleteMany({ where }),
     prisma.vo2MaxEstimate.deleteMany({ where }),
     prisma.rawPayload.deleteMany({ where }),
+    ...(staleFrom ? [markScoresDirty(prisma, owner.userId, staleFrom)] : []),
   ]);
-  return results.reduce((sum, r) => sum + r.count, 0);
+  const removed = results.slice(0, 6).reduce((sum: number, r) => sum + (r as { count: number }).count, 0);
+  return { removed, staleFrom };
 }

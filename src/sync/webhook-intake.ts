@@ -156,8 +156,9 @@ export class WebhookIntake {
       for (const { provider, event } of deletions) {
         if (recorded.has(keyOf(provider, event.deliveryKey))) continue;
         const connection = connectionFor(provider, event.providerUserId)!;
-        const removed = await deleteByProviderRecordId(prisma, { userId: connection.userId, provider }, event.providerRecordId!);
+        const { removed, staleFrom } = await deleteByProviderRecordId(prisma, { userId: connection.userId, provider }, event.providerRecordId!);
         logger.info('record deleted at the provider removed', { provider, dataType: event.dataType, removed });
+        if (staleFrom) await sync.recordsChanged(connection.userId);
       }
     }
 

@@ -89,6 +89,7 @@ describe.each(databaseVariants())('Oura, token refresh, webhooks and the cross-p
     const unsigned = await stack.t.app.yoga.fetch('http://gateway.test/webhooks/oura', { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-oura-timestamp': timestamp, 'x-oura-signature': 'AB'.repeat(32) } });
     expect(unsigned.status).toBe(401);
     expect(await prisma.workout.count({ where: { id: workout.id } })).toBe(1);
+    await prisma.scoreDirty.deleteMany({ where: { userId } });
     const signed = await stack.t.app.yoga.fetch('http://gateway.test/webhooks/oura', {
       method: 'POST',
       body,
@@ -96,6 +97,8 @@ describe.each(databaseVariants())('Oura, token refresh, webhooks and the cross-p
     });
     expect(signed.status).toBe(200);
     expect(await prisma.workout.count({ where: { id: workout.id } })).toBe(0);
+    // The deleted workout no longer counts in the user's scores: they are stale from its local date.
+    expect((await prisma.scoreDirty.findUniqueOrThrow({ where: { userId } })).fromDate).toEqual(workout.localDate);
   }, 60_000);
 
   it('one days query returns Polar workouts and Nightly Recharge next to Oura sleep and readiness, each with its source', async () => {
