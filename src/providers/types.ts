@@ -96,7 +96,8 @@ export interface WebhookEvent {
   providerUserId: string;
   /** Matches a DataTypeDefinition.name. */
   dataType: string;
-  action: 'upsert' | 'delete';
+  /** revoke: the user withdrew our access at the provider (the connection becomes REVOKED and stops syncing). */
+  action: 'upsert' | 'delete' | 'revoke';
   /** The changed object, when the provider names it. */
   providerRecordId?: string;
   /** The local date the change concerns, when the provider names it. */
@@ -111,8 +112,12 @@ export type WebhookVerdict =
   | { kind: 'events'; events: WebhookEvent[]; ignored: string[] };
 
 export interface WebhookHandler {
-  /** Checks the signature (constant time) and parses the delivery. Never throws for bad input. */
-  handle(request: { rawBody: Buffer; headers: Headers }, secret: string | null): WebhookVerdict;
+  /**
+   * Checks the signature (constant time) and parses the delivery. Never throws for bad input.
+   * `registration`: this deployment's stored webhook registration (null: none), for providers whose
+   * deliveries are not signed but name the subscription (Strava's subscription_id).
+   */
+  handle(request: { rawBody: Buffer; headers: Headers }, secret: string | null, registration?: { externalId: string } | null): WebhookVerdict;
   /** GET on the webhook URL: the provider's ownership challenge (Oura), if it has one. */
   answerChallenge?(query: URLSearchParams, settings: ProviderSettings): { status: number; body: unknown };
 }

@@ -176,6 +176,7 @@ export class WebhookIntake {
           ON CONFLICT DO NOTHING
           RETURNING "provider"::text AS "provider", "deliveryKey"`;
         const requests = new Map<string, CoalescedSyncRequest>();
+        const revoked = new Set<string>();
         for (const row of claimed) {
           const { index, provider, event } = owned.get(keyOf(row.provider, row.deliveryKey))!;
           const connection = connectionFor(provider, event.providerUserId);
@@ -184,6 +185,10 @@ export class WebhookIntake {
             continue;
           }
           if (event.action === 'delete') continue;
+          if (event.action === 'revoke') {
+            revoked.add(connection.id);
+            continue;
+          }
           const day = event.date ?? today;
           const request = requests.get(connection.id) ?? { connectionId: connection.id, provider, window: { from: yesterday, to: today }, dataTypes: [] };
           if (!request.dataTypes.includes(event.dataType)) request.dataTypes.push(event.dataType);
@@ -191,6 +196,19 @@ export class WebhookIntake {
           if (day > request.window.to) request.window.to = day;
           requests.set(connection.id, request);
           queued[index].add(connection.id);
+        }
+        // Access withdrawn at the provider: the connection stops syncing (its queued windows end at
+        // their start, the periodic sync skips it) and nothing is asked for it in this group.
+        if (revoked.size) {
+          for (const id of revoked) {
+            requests.delete(id);
+            for (const connections of queued) connections.delete(id);
+          }
+          await tx.connection.updateMany({
+            where: { id: { in: [...revoked] }, status: 'ACTIVE' },
+            data: { status: 'REVOKED', lastError: 'Access was withdrawn at the provider; the user must connect again to resume syncing.' },
+          });
+          logger.info('connections revoked at the provider', { connections: revoked.size });
         }
         await sync.requestCoalescedSyncs(tx, [...requests.values()]);
       },

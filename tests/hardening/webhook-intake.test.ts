@@ -148,4 +148,22 @@ describe.each(databaseVariants())('webhook group commit (%s)', (variant) => {
     expect(await prisma().webhookDelivery.count({ where: { deliveryKey: { startsWith: 'polar:intake-bound-' } } })).toBe(2);
     await waitForSyncIdle(prisma(), connectionId, { timeoutMs: 60_000 });
   }, 90_000);
+  // Last: it revokes the connection.
+  it('a revoke event marks the connection REVOKED in the same commit, asks no sync and stops later ones; a re-delivery changes nothing', async () => {
+    const intake = new WebhookIntake({ prisma: prisma(), sync: stack.t.app.sync, logger: stack.t.app.logger });
+    const revoke: WebhookEvent[] = [
+      { providerUserId: String(polarUserId), dataType: 'sleep', action: 'upsert', date: TODAY, deliveryKey: 'polar:revoke-test:sleep' },
+      { providerUserId: String(polarUserId), dataType: 'account', action: 'revoke', deliveryKey: 'polar:revoke-test:revoke' },
+    ];
+    const before = await counts();
+    expect(await intake.submit('POLAR', revoke)).toEqual({ queued: 0 });
+    const connection = await prisma().connection.findUniqueOrThrow({ where: { id: connectionId } });
+    expect([connection.status, connection.lastError]).toEqual(['REVOKED', expect.stringMatching(/withdrawn at the provider/)]);
+    expect((await counts()).runs).toBe(before.runs);
+    // A later event for the revoked connection plans nothing; the periodic sync skips it.
+    expect(await intake.submit('POLAR', [{ ...revoke[0], deliveryKey: 'polar:revoke-test:later' }])).toEqual({ queued: 0 });
+    expect(await stack.t.app.sync.syncDueConnections()).toBe(0);
+    expect((await counts()).runs).toBe(before.runs);
+    await intake.close();
+  }, 30_000);
 });

@@ -40,16 +40,20 @@ export function useWebhookRoutes(deps: WebhookRouteDeps): WebhookRoutes {
   const intake = new WebhookIntake(deps, deps.intake);
   // The decrypted webhook secret per provider, re-read at most every SECRET_CACHE_MS (and before
   // any refusal), so a burst of deliveries costs no statement for it.
-  const secrets = new Map<string, { secret: string | null; readAt: number }>();
+  const secrets = new Map<string, { secret: string | null; externalId: string | null; readAt: number }>();
   // One read per provider at a time: a burst arriving with a cold or expired cache waits for the
   // same read instead of sending one statement each.
-  const reading = new Map<string, Promise<{ secret: string | null; readAt: number }>>();
+  const reading = new Map<string, Promise<{ secret: string | null; externalId: string | null; readAt: number }>>();
   const readSecret = (provider: Provider) => {
     const pending = reading.get(provider);
     if (pending) return pending;
     const read = (async () => {
-      const registration = await deps.prisma.providerWebhook.findUnique({ where: { provider }, select: { secretEncrypted: true } });
-      const entry = { secret: registration?.secretEncrypted ? deps.cipher.decrypt(registration.secretEncrypted) : null, readAt: Date.now() };
+      const registration = await deps.prisma.providerWebhook.findUnique({ where: { provider }, select: { secretEncrypted: true, externalId: true } });
+      const entry = {
+        secret: registration?.secretEncrypted ? deps.cipher.decrypt(registration.secretEncrypted) : null,
+        externalId: registration?.externalId ?? null,
+        readAt: Date.now(),
+      };
       secrets.set(provider, entry);
       return entry;
     })().finally(() => reading.delete(provider));
@@ -74,9 +78,13 @@ export function useWebhookRoutes(deps: WebhookRouteDeps): WebhookRoutes {
       let cached = secrets.get(adapter.id);
       const fresh = !cached || Date.now() - cached.readAt > SECRET_CACHE_MS;
       if (fresh) cached = await readSecret(adapter.id);
-      let verdict = adapter.webhooks.handle({ rawBody, headers: request.headers }, cached!.secret);
-      // A secret read a moment ago may just have been rotated: re-read it before refusing.
-      if (verdict.kind === 'rejected' && !fresh) verdict = adapter.webhooks.handle({ rawBody, headers: request.headers }, (await readSecret(adapter.id)).secret);
+      const registrationOf = (entry: { externalId: string | null }) => (entry.externalId === null ? null : { externalId: entry.externalId });
+      let verdict = adapter.webhooks.handle({ rawBody, headers: request.headers }, cached!.secret, registrationOf(cached!));
+      // A secret (or subscription) read a moment ago may just have been replaced: re-read it before refusing.
+      if (verdict.kind === 'rejected' && !fresh) {
+        const reread = await readSecret(adapter.id);
+        verdict = adapter.webhooks.handle({ rawBody, headers: request.headers }, reread.secret, registrationOf(reread));
+      }
       if (verdict.kind === 'rejected') {
         deps.logger.warn('webhook rejected', { provider: adapter.id, status: verdict.status, reason: verdict.reason });
         return endResponse(json(verdict.status, { error: verdict.reason }));
