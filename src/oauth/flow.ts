@@ -110,8 +110,9 @@ export async function startAuthorization(
     },
   });
   const parameters: Record<string, string> = {
+    ...settings.oauth.authorizationParams,
     redirect_uri: callbackUrl(config, adapter),
-    scope: settings.oauth.scopes.join(' '),
+    scope: settings.oauth.scopes.join(settings.oauth.scopeSeparator ?? ' '),
     state,
   };
   // The sandbox simulator derives its simulated account from the hint: one user, one account.
@@ -153,6 +154,8 @@ export async function consumeState(
   };
 }
 
+const splitScopes = (value: string | null): string[] | null => (value === null ? null : value.split(/[\s,]+/).filter(Boolean));
+
 export async function exchangeCode(
   config: Config,
   adapter: ProviderAdapter,
@@ -182,7 +185,9 @@ export async function exchangeCode(
     accessToken: response.access_token,
     refreshToken: response.refresh_token ?? null,
     expiresAt: expiresIn ? new Date(Date.now() + expiresIn * 1000) : null,
-    scopes: typeof response.scope === 'string' ? response.scope.split(/[\s,]+/).filter(Boolean) : adapter.settings(config).oauth.scopes,
+    // What the user granted: the token response's scope, else the callback's (Strava names the
+    // granted scopes there only), else what was asked for.
+    scopes: splitScopes(typeof response.scope === 'string' ? response.scope : callbackRequestUrl.searchParams.get('scope')) ?? adapter.settings(config).oauth.scopes,
     providerUserId: adapter.providerUserIdFromToken?.(raw) ?? null,
   };
 }

@@ -17,6 +17,10 @@ export interface OAuthSettings {
   tokenUrl: string;
   /** Scopes requested at authorization. */
   scopes: string[];
+  /** How the scope parameter joins them (default ' '; Strava wants ','). */
+  scopeSeparator?: ' ' | ',';
+  /** Further authorization request parameters (Strava: approval_prompt). */
+  authorizationParams?: Readonly<Record<string, string>>;
   /** How the client authenticates at the token endpoint. */
   clientAuth: 'client_secret_basic' | 'client_secret_post';
   pkce: boolean;

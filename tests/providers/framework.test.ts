@@ -7,7 +7,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { providerSettings } from '../../src/providers/define.js';
+import { defineProvider, providerSettings } from '../../src/providers/define.js';
+import type { PrismaClient } from '../../src/generated/prisma/client.js';
+import { startAuthorization } from '../../src/oauth/flow.js';
+import type { TokenCipher } from '../../src/security/crypto.js';
 import { PROVIDERS } from '../../src/providers/registry.js';
 import type { ProviderDeclaration } from '../../src/providers/types.js';
 import { startSandbox } from '../../src/sandbox/runtime.js';
@@ -101,6 +104,18 @@ describe('provider settings and the sandbox come from the declaration', () => {
       extras: { webhookVerificationToken: null, region: null },
       oauth: { authorizationUrl: 'http://gw.test:4000/sandbox/acme/consent' },
     });
+  });
+
+  test('the authorization request joins scopes with the declared separator and carries the declared extra parameters', async () => {
+    const commaAcme = defineProvider({ ...acme, oauth: { ...acme.oauth, scopes: ['read', 'activity:read_all'], scopeSeparator: ',', authorizationParams: { approval_prompt: 'auto' } }, dataTypes: [] });
+    const config = loadConfig({ ACME_CLIENT_ID: 'id', ACME_CLIENT_SECRET: 's', PUBLIC_URL: 'http://gw.test:4000', SANDBOX: 'false' }, [...PROVIDERS, commaAcme]);
+    const states: unknown[] = [];
+    const prisma = { oAuthState: { create: async (row: unknown) => states.push(row) } } as unknown as PrismaClient;
+    const url = new URL(await startAuthorization({ prisma, config, cipher: null as unknown as TokenCipher }, commaAcme, { userId: 'u1', redirectUri: 'https://app.test/' }));
+    expect(url.searchParams.get('scope')).toBe('read,activity:read_all');
+    expect(url.searchParams.get('approval_prompt')).toBe('auto');
+    expect(url.searchParams.get('redirect_uri')).toBe('http://gw.test:4000/oauth/acme/callback');
+    expect(states).toHaveLength(1);
   });
 
   test('startSandbox starts every declared simulator and routes server-to-server calls to it', async () => {
