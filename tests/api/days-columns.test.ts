@@ -30,6 +30,18 @@ describe('days column plan', () => {
     expect(plan.DailyActivity).toEqual(['id', 'localDate', 'provider', 'userId']);
   });
 
+  it("reads of the scores' detail only the keys the selection asks for", () => {
+    const none = planOf(`{ user(id: "x") { days(from: "2026-01-01", to: "2026-01-02") { date } } }`);
+    expect(none.scores).toBeUndefined();
+    const plan = planOf(`{ user(id: "x") { days(from: "2026-01-01", to: "2026-01-02") {
+      scores { sleep { value reason components { name } } recovery { ...B } strain { status parameterHash } }
+    } } }
+    fragment B on Score { baselines { mean } }`);
+    expect(plan.scores).toEqual(['baselines', 'components']);
+    const bare = planOf(`{ user(id: "x") { days(from: "2026-01-01", to: "2026-01-02") { scores { sleep { value } } } } }`);
+    expect(bare.scores).toEqual([]);
+  });
+
   it('follows fragments, inline fragments and the primary* fields', () => {
     const plan = planOf(`query { user(id: "x") { days(from: "2026-01-01", to: "2026-01-02") { ...D } } }
       fragment D on Day { primarySleep { ... on SleepSession { hypnogram } ...R } primaryWorkouts { utcOffset } }

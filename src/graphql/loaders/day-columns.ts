@@ -12,8 +12,11 @@ import { getDatamodel } from '../../generated/pothos-types.js';
 
 export const RECORD_TABLES = ['Workout', 'SleepSession', 'Recovery', 'DailyActivity'] as const;
 export type RecordTable = (typeof RECORD_TABLES)[number];
-/** Sorted column names per table, and whether the selection asks for the day's scores (DailyScore rows). */
-export type ColumnPlan = Record<RecordTable, readonly string[]> & { scores?: boolean };
+/**
+ * Sorted column names per table and, when the selection asks for the day's scores (DailyScore
+ * rows), the sorted keys of their `detail` it reads (the inputs alone are most of a score's bytes).
+ */
+export type ColumnPlan = Record<RecordTable, readonly string[]> & { scores?: readonly string[] };
 
 /** Day fields that return records, and their table; other Day fields read no record column. */
 const DAY_FIELD_TABLE: Record<string, RecordTable> = {
@@ -29,6 +32,20 @@ const DAY_FIELD_TABLE: Record<string, RecordTable> = {
 const DAY_FIELDS_WITHOUT_RECORDS = new Set(['date', '__typename']);
 /** Day fields answered from the derived scores (src/derived/store.ts), not from record columns. */
 const DAY_SCORE_FIELDS = new Set(['scores']);
+/** Score fields answered from a key of the stored `detail` (the others are columns or constants). */
+export const SCORE_DETAIL_KEYS = ['baselines', 'components', 'coverage', 'inputs', 'providerEstimates', 'stressMinutes', 'trainingLoad'] as const;
+const SCORE_COLUMN_FIELDS = new Set(['kind', 'date', 'value', 'unit', 'reason', 'status', 'algorithmVersion', 'parameterHash', 'computedAt', '__typename']);
+
+/** The detail keys a `scores { <kind> { ... } }` selection reads; an unknown field reads them all. */
+function scoreDetailKeys(scoresField: FieldNode, fragments: Fragments, into: Set<string>): void {
+  for (const kindField of fieldsOf(scoresField.selectionSet, fragments)) {
+    for (const field of fieldsOf(kindField.selectionSet, fragments)) {
+      const name = field.name.value;
+      if ((SCORE_DETAIL_KEYS as readonly string[]).includes(name)) into.add(name);
+      else if (!SCORE_COLUMN_FIELDS.has(name)) SCORE_DETAIL_KEYS.forEach((k) => into.add(k));
+    }
+  }
+}
 
 /**
  * Always read: grouping (userId, localDate), ordering (startTime, provider, id), the global id and
@@ -79,12 +96,12 @@ function fieldsOf(set: SelectionSetNode | undefined, fragments: Fragments, out: 
 export function columnPlan(daysFieldNodes: readonly FieldNode[], fragments: Fragments): ColumnPlan {
   const wanted = perTable((table) => new Set(ALWAYS[table]));
   const everything = (table: RecordTable) => TABLE_COLUMNS[table].forEach((c) => wanted[table].add(c));
-  let scores = false;
+  let scores: Set<string> | null = null;
   for (const daysNode of daysFieldNodes) {
     for (const dayField of fieldsOf(daysNode.selectionSet, fragments)) {
       const table = DAY_FIELD_TABLE[dayField.name.value];
       if (DAY_SCORE_FIELDS.has(dayField.name.value)) {
-        scores = true;
+        scoreDetailKeys(dayField, fragments, (scores ??= new Set()));
         continue;
       }
       if (!table) {
@@ -100,17 +117,18 @@ export function columnPlan(daysFieldNodes: readonly FieldNode[], fragments: Frag
       }
     }
   }
-  return { ...perTable((table) => [...wanted[table]].sort()), ...(scores ? { scores } : {}) };
+  return { ...perTable((table) => [...wanted[table]].sort()), ...(scores ? { scores: [...scores].sort() } : {}) };
 }
 
 /** One plan with every column two plans have (a batch with different selections reads once). */
 export function mergePlans(plans: ColumnPlan[]): ColumnPlan {
   if (plans.length === 1) return plans[0];
   const merged: ColumnPlan = perTable((table) => [...new Set(plans.flatMap((p) => p[table]))].sort());
-  return plans.some((p) => p.scores) ? { ...merged, scores: true } : merged;
+  const scored = plans.filter((p) => p.scores);
+  return scored.length ? { ...merged, scores: [...new Set(scored.flatMap((p) => p.scores!))].sort() } : merged;
 }
 
-export const planKey = (plan: ColumnPlan) => RECORD_TABLES.map((t) => plan[t].join(',')).join('|') + (plan.scores ? '|scores' : '');
+export const planKey = (plan: ColumnPlan) => RECORD_TABLES.map((t) => plan[t].join(',')).join('|') + (plan.scores ? `|scores:${plan.scores.join(',')}` : '');
 
 const planCache = new WeakMap<FieldNode, { plan: ColumnPlan; key: string }>();
 

@@ -45,9 +45,11 @@ function loadSql(plan: ColumnPlan): string {
   const range = (table: RecordTable) =>
     `(SELECT coalesce(json_agg(r ORDER BY ${ORDER_BY[table]}), '[]'::json) FROM (SELECT ${plan[table].map(column).join(', ')} FROM "${table}"` +
     ` WHERE "userId" = ANY($1::text[]) AND "localDate" BETWEEN $2::date AND $3::date) r)`;
-  // The day's scores (derived values) ride in the same statement, under the answered parameter hash only.
+  // The day's scores (derived values) ride in the same statement, under the answered parameter hash
+  // only, with just the keys of their detail that the selection reads.
+  const detail = `jsonb_build_object(${(plan.scores ?? []).map((k) => `'${k}', "detail"->'${k}'`).join(', ')}) AS "detail"`;
   const scores = plan.scores
-    ? `, (SELECT coalesce(json_agg(s ORDER BY s."localDate", s."kind"), '[]'::json) FROM (SELECT ${STORED_SCORE_COLUMNS} FROM "DailyScore"` +
+    ? `, (SELECT coalesce(json_agg(s ORDER BY s."localDate", s."kind"), '[]'::json) FROM (SELECT ${STORED_SCORE_COLUMNS.replace('"detail"', detail)} FROM "DailyScore"` +
       ` WHERE "userId" = ANY($1::text[]) AND "parameterHash" = ${ACTIVE_HASH_SQL} AND "localDate" BETWEEN $2::date AND $3::date) s)`
     : '';
   return `SELECT json_build_array(${range('Workout')}, ${range('SleepSession')}, ${range('Recovery')}, ${range('DailyActivity')}${scores})::text AS "data"`;
