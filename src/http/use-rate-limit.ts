@@ -13,7 +13,7 @@ export class RateLimiter {
 
   constructor(
     private readonly perMinute: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {
     this.ratePerMs = perMinute / 60_000;
   }
