@@ -22,7 +22,7 @@ export function providerSettings(config: Config, declaration: ProviderDeclaratio
       authorizationUrl: sandbox ? `${sandboxPublicUrl(config, declaration.slug)}${declaration.simulator.authorizationPath}` : block.authorizationUrl,
       tokenUrl: sandbox ? `${sandboxServerUrl(config, declaration.slug)}${declaration.simulator.tokenPath}` : block.tokenUrl,
     },
-    apiUrl: sandbox ? sandboxServerUrl(config, declaration.slug) : block.apiUrl,
+    apiUrl: sandbox ? `${sandboxServerUrl(config, declaration.slug)}${declaration.simulator.apiPath ?? ''}` : block.apiUrl,
     ...('webhookVerificationToken' in extras ? { webhookVerificationToken: extras.webhookVerificationToken } : {}),
     extras,
     sandbox,

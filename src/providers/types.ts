@@ -196,6 +196,8 @@ export interface ProviderDeclaration {
   simulator: {
     authorizationPath: string;
     tokenPath: string;
+    /** Path of the API base on the simulator (Strava: /api/v3, its real base's path); default: its root. */
+    apiPath?: string;
     start(options: SimulatorOptions): Promise<RunningSimulator>;
   };
 }

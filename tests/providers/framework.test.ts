@@ -97,6 +97,8 @@ describe('provider settings and the sandbox come from the declaration', () => {
       oauth: { authorizationUrl: 'https://auth.acme.test/authorize', tokenUrl: 'https://auth.acme.test/token', scopes: ['read'], clientAuth: 'client_secret_post' },
     });
     const simulated = providerSettings(config, acme, { sandbox: true });
+    // A declared API path on the simulator (Strava's /api/v3) is kept under its base.
+    expect(providerSettings(config, { ...acme, simulator: { ...acme.simulator, apiPath: '/api/v3' } }, { sandbox: true }).apiUrl).toBe(`${simulated.apiUrl}/api/v3`);
     expect(simulated).toMatchObject({
       sandbox: true,
       credentials: { clientId: 'sandbox-acme-client', clientSecret: 'sandbox-acme-secret' },
