@@ -111,7 +111,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const principals = new PrincipalResolver({ prisma, signer, idp: config.userTokens.idp ? new IdpTokenVerifier(config.userTokens.idp) : null });
     const boundaries = new BoundaryFactory(prisma);
     const services = { prisma, config, cipher, sync, scores, connections, principals, boundaries };
-    const webhookRoutes = useWebhookRoutes({ prisma, config, cipher, sync, logger });
+    const webhookRoutes = useWebhookRoutes({ prisma, config, cipher, sync, logger, boss });
     const rateLimits = new PrincipalRateLimits({ perMinute: config.graphql.rateLimitPerMinute, userPerMinute: config.userTokens.rateLimitPerMinute });
     const today = options.today ?? (() => formatLocalDate(new Date()));
     const yoga = createYogaServer({

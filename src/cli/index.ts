@@ -33,7 +33,7 @@ import { replayRawPayloads } from '../sync/replay.js';
 import { graphql, progressBar, subscribe, type Remote } from './remote.js';
 import { demoInstructions, runDemo } from './demo.js';
 import type { SyncProgressEvent } from '../sync/progress.js';
-import { registerProviderWebhook, unregisterProviderWebhook } from '../connections/webhook-admin.js';
+import { registerProviderWebhook, unregisterProviderWebhook, webhookUrl } from '../connections/webhook-admin.js';
 
 class UsageError extends Error {}
 
@@ -77,6 +77,20 @@ async function webhooks(config: Config, args: string[]) {
   const [action, slug] = args;
   const adapter = providerArg(slug);
   if (action !== 'register' && action !== 'unregister') throw new UsageError('webhooks needs register or unregister');
+  if (!adapter.webhookRegistrar && adapter.push) {
+    // No registration API (Garmin): the operator enters the URL in the provider's portal.
+    if (action === 'unregister') throw new UsageError(`${adapter.displayName} has no webhook registration API: remove the URL in its developer portal`);
+    let url: string;
+    try {
+      url = webhookUrl(config, adapter);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    process.stdout.write(`${adapter.displayName} has no webhook registration API. Enter this URL for every data type (push) in its developer portal:
+${url}
+`);
+    return;
+  }
   await withDatabase(config, async (db) => {
     const deps = { prisma: db.prisma, config, cipher: loadTokenCipher(config), http: createHttpClient() };
     if (action === 'register') {

@@ -2,7 +2,8 @@
 import type { Config } from '../config.js';
 import type { PrismaClient, ProviderWebhook } from '../generated/prisma/client.js';
 import type { HttpClient } from '../providers/http.js';
-import type { ProviderAdapter } from '../providers/types.js';
+import type { ProviderAdapter, ProviderDeclaration } from '../providers/types.js';
+import { sandboxWebhookPathSecret, type SettingsMode } from '../sandbox/settings.js';
 import type { TokenCipher } from '../security/crypto.js';
 
 export interface WebhookAdminDeps {
@@ -12,9 +13,23 @@ export interface WebhookAdminDeps {
   http: HttpClient;
 }
 
-/** Where providers deliver webhooks for this deployment: ${PUBLIC_URL}/webhooks/<slug>. */
-export function webhookUrl(config: Config, adapter: Pick<ProviderAdapter, 'slug'>): string {
-  return `${config.publicUrl}/webhooks/${adapter.slug}`;
+/**
+ * Where providers deliver webhooks for this deployment: ${PUBLIC_URL}/webhooks/<slug>, plus the
+ * secret path segment for providers that need one (ProviderDeclaration.webhookPathSecret): the
+ * configured one, or the sandbox's with `{ sandbox: true }`. Throws when the secret is not configured.
+ */
+export function webhookUrl(config: Config, provider: Pick<ProviderDeclaration, 'slug' | 'webhookPathSecret' | 'envPrefix'>, side: SettingsMode = { sandbox: false }): string {
+  const base = `${config.publicUrl}/webhooks/${provider.slug}`;
+  if (!provider.webhookPathSecret) return base;
+  const secret = webhookPathSecret(config, provider, side);
+  if (!secret) throw new Error(`${provider.envPrefix}_WEBHOOK_PATH_SECRET is not set: it is the secret last segment of the webhook URL`);
+  return `${base}/${secret}`;
+}
+
+/** The secret path segment deliveries of one side must carry (null: none configured). */
+export function webhookPathSecret(config: Config, provider: Pick<ProviderDeclaration, 'slug'>, side: SettingsMode): string | null {
+  if (side.sandbox) return sandboxWebhookPathSecret(config, provider.slug);
+  return config.providers[provider.slug]?.extras.webhookPathSecret ?? null;
 }
 
 function registrarOf(adapter: ProviderAdapter) {

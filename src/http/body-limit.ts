@@ -30,12 +30,15 @@ const tooLarge = (limit: number) =>
 /**
  * Every route refuses a body over `limit` with 413 before reading it: a declared Content-Length is
  * checked first; a body streamed without one is read up to the limit and no further. Runs before
- * every other plugin (routes included), so none of them can buffer an oversize body.
+ * every other plugin (routes included), so none of them can buffer an oversize body. `exempt`
+ * names the routes that enforce their own limit while streaming (they must never buffer).
  */
-export function useBodyLimit(limit: number = MAX_REQUEST_BODY_BYTES): Plugin {
+export function useBodyLimit(limit: number = MAX_REQUEST_BODY_BYTES, options: { exempt?: (url: URL) => boolean } = {}): Plugin {
   return {
-    async onRequest({ request, setRequest, endResponse }) {
+    async onRequest({ request, url, setRequest, endResponse }) {
       if (request.method === 'GET' || request.method === 'HEAD' || !request.body) return;
+      // Routes with their own, larger limit (push providers' webhooks) stream the body themselves.
+      if (options.exempt?.(url)) return;
       const declared = request.headers.get('content-length');
       if (declared !== null) {
         // Node's parser holds a request to its Content-Length: the body cannot be longer.

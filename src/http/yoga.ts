@@ -5,6 +5,7 @@ import { createLoaders, type AppServices, type GraphQLContext } from '../graphql
 import { subgraphSchema } from '../graphql/schema.js';
 import { yogaLogger, type Logger } from '../logger.js';
 import { MAX_REQUEST_BODY_BYTES, useBodyLimit } from './body-limit.js';
+import { ownsBodyLimit } from './routes/webhooks.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
 import { useMaxPageSize } from './use-max-page-size.js';
 import { useArgumentChecks } from './use-argument-checks.js';
@@ -94,7 +95,7 @@ export function createYogaServer({ services, logger, plugins = [], rateLimits }:
     // principal, boundary, the boundary's prisma and the loaders are added by usePrincipalAuth.
     context: () => ({ ...services }) as Partial<GraphQLContext> as GraphQLContext,
     plugins: [
-      useBodyLimit(MAX_REQUEST_BODY_BYTES),
+      useBodyLimit(MAX_REQUEST_BODY_BYTES, { exempt: ownsBodyLimit }),
       ...plugins,
       useCsrfPrevention(),
       useIntrospectionSwitch(limits.introspection),

@@ -66,6 +66,12 @@ export interface RawBatch {
    * that needs more than one rate-limit period still finishes. Absent: the previous one holds.
    */
   resume?: Json;
+  /**
+   * Push providers: the provider accepted a request to push this window's data later (Garmin's
+   * backfill answers 202). The run stays open until data of this type arrives through the
+   * provider's deliveries (PushHandler) or this many seconds pass.
+   */
+  awaitPushSeconds?: number;
 }
 
 /** A window of local dates, both inclusive, as 'YYYY-MM-DD'. */
@@ -124,6 +130,36 @@ export interface WebhookHandler {
   handle(request: { rawBody: Buffer; headers: Headers }, secret: string | null, registration?: { externalId: string } | null): WebhookVerdict;
   /** GET on the webhook URL: the provider's ownership challenge (Oura), if it has one. */
   answerChallenge?(query: URLSearchParams, settings: ProviderSettings): { status: number; body: unknown };
+}
+
+/** What one element of a push delivery means (PushHandler.entry). */
+export type PushedEntry =
+  /** A record to store and map, as if fetched. */
+  | { kind: 'item'; providerUserId: string; item: RawItem }
+  /** Ping mode: the data is at `url`, to GET once with the user's token (PushHandler.fetchPushed). */
+  | { kind: 'fetch'; providerUserId: string; dataType: string; url: string; meta: Json }
+  /** The user withdrew the authorization at the provider: the connection is revoked. */
+  | { kind: 'revoke'; providerUserId: string; reason: string }
+  /** The user changed what they share: the connection's scopes, and a line for people when something is off. */
+  | { kind: 'permissions'; providerUserId: string; scopes: string[]; note: string | null }
+  | { kind: 'ignored'; reason: string };
+
+/**
+ * A provider that pushes its data in the webhook body (Garmin) instead of announcing changes to
+ * fetch. Deliveries come to /webhooks/<slug>/<secret path segment> (ProviderDeclaration
+ * .webhookPathSecret), are authenticated before their body is read, streamed into storage
+ * (src/sync/push-intake.ts) and answered 200; a job splits each top-level array into elements,
+ * hands them to entry() and stores the items for the users it knows.
+ */
+export interface PushHandler {
+  /** Largest delivery accepted, in bytes (the body is streamed to storage, never held whole). */
+  maxBodyBytes: number;
+  /** Checks a delivery's headers against the side's settings before the body is read. Never throws. */
+  authenticate(headers: Headers, settings: ProviderSettings): { ok: true } | { ok: false; reason: string };
+  /** Pure: one element of the delivery's top-level array `key`. */
+  entry(key: string, element: unknown): PushedEntry;
+  /** Ping mode: GETs `url` once and returns the items it holds. */
+  fetchPushed?(connection: ConnectionContext, entry: Extract<PushedEntry, { kind: 'fetch' }>): Promise<RawItem[]>;
 }
 
 /** What a provider's webhook registration API answered. */
@@ -190,6 +226,12 @@ export interface ProviderDeclaration {
   oauth: Omit<OAuthSettings, 'authorizationUrl' | 'tokenUrl'>;
   /** Further settings: key -> variable suffix (`secret`: the value is kept out of logs). */
   extraSettings?: Readonly<Record<string, { env: string; secret?: boolean }>>;
+  /**
+   * Deliveries must come to /webhooks/<slug>/<secret>: the secret is the extra setting
+   * `webhookPathSecret` (the real provider's side) or one derived from the sandbox's token secret
+   * (the simulator's side), compared in constant time. For providers that do not sign deliveries.
+   */
+  webhookPathSecret?: boolean;
   /** Rank per data type in the Day.primary* choice when PROVIDER_PRIORITY_* leaves it out (lower first; ties in registry order). */
   priority: Readonly<Record<PriorityDataType, number>>;
   /** Its simulator (src/sandbox/<slug>/): the endpoints' paths there and a factory, loaded only when the sandbox starts. */
@@ -218,6 +260,8 @@ export interface ProviderAdapter extends ProviderDeclaration {
   dataTypes: DataTypeDefinition[];
   webhooks?: WebhookHandler;
   webhookRegistrar?: WebhookRegistrar;
+  /** A push provider: its data arrives in webhook deliveries; it is never polled (no periodic sync). */
+  push?: PushHandler;
   /** Reads the provider's rate-limit headers (src/providers/rate-limit.ts) for the app-wide budget. */
   rateLimit?: RateLimitReader;
 }

@@ -24,9 +24,9 @@ export async function startSandbox(config: Config, logger: Logger, providers: re
   // The simulators redirect browsers and call back only to this deployment's own routes: their
   // client credentials are public, so any address a caller could choose would make the gateway an
   // open redirect and a request forger into the operator's network.
-  const own = (slug: string) => ({
-    redirectUris: [callbackUrl(config, { slug })],
-    sandbox: { tokenSecret: sandboxTokenSecret(config), webhookUrl: webhookUrl(config, { slug }) },
+  const own = (provider: ProviderDeclaration) => ({
+    redirectUris: [callbackUrl(config, provider)],
+    sandbox: { tokenSecret: sandboxTokenSecret(config), webhookUrl: webhookUrl(config, provider, { sandbox: true }) },
   });
   // History a little longer than the backfill, so the first sync finds data in every window.
   const days = Math.min(365, Math.max(30, config.sync.backfillDays));
@@ -34,7 +34,7 @@ export async function startSandbox(config: Config, logger: Logger, providers: re
   const closeAll = () => Promise.all([...running.values()].map((s) => s.close()));
   try {
     for (const provider of providers) {
-      running.set(provider.slug, await provider.simulator.start({ ...sandboxClient(provider.slug), seed: config.sandbox.seed, days, ...own(provider.slug) }));
+      running.set(provider.slug, await provider.simulator.start({ ...sandboxClient(provider.slug), seed: config.sandbox.seed, days, ...own(provider) }));
     }
   } catch (error) {
     await closeAll();

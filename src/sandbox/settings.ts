@@ -10,6 +10,7 @@
  * A connection remembers whether it was made against the simulator (Connection.sandbox) and is
  * always synced from the same side: settings(config, { sandbox: connection.sandbox }).
  */
+import { createHmac } from 'node:crypto';
 import type { Config, ProviderCredentials } from '../config.js';
 
 /** Built-in client credentials of a simulator (they only guard the simulated token endpoints). */
@@ -17,6 +18,10 @@ export const sandboxClient = (slug: string): ProviderCredentials => ({ clientId:
 
 /** Key of the simulators' self-verifying tokens (they survive a restart of the in-memory simulator). */
 export const sandboxTokenSecret = (config: Config) => `whg-sandbox-tokens-${config.sandbox.seed}`;
+
+/** The secret webhook path segment of a simulator's deliveries (providers with ProviderDeclaration.webhookPathSecret). */
+export const sandboxWebhookPathSecret = (config: Config, slug: string) =>
+  createHmac('sha256', sandboxTokenSecret(config)).update(`webhook-path:${slug}`).digest('base64url').slice(0, 24);
 
 /** Explicit choice (an existing connection's side) or, when absent, the side a new connection gets. */
 export interface SettingsMode {

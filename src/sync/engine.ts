@@ -18,7 +18,7 @@ import type { Provider, SyncKind } from '../generated/prisma/enums.js';
 import type { Logger } from '../logger.js';
 import { addDays, formatLocalDate } from '../normalize/time.js';
 import { createHttpClient, ProviderAuthError, ProviderForbiddenError, ProviderHttpError, ProviderRateLimitError, type HttpClient } from '../providers/http.js';
-import { providerById } from '../providers/registry.js';
+import { providerById, PROVIDERS } from '../providers/registry.js';
 import type { ConnectionContext, ProviderAdapter, SyncWindow } from '../providers/types.js';
 import type { Json } from '../normalize/records.js';
 import type { TokenCipher } from '../security/crypto.js';
@@ -28,6 +28,7 @@ import { JobLeases } from './leases.js';
 import { addCounts, emptyCounts, storeItems, type StoreCounts } from './store.js';
 import { budgetedHttp, RateBudgets, type BudgetPriority } from './rate-budget.js';
 import { planWindows } from './windows.js';
+import { processPushDelivery, PUSH_QUEUE, type KnownConnection } from './push-intake.js';
 
 /** An error no retry can cure. With a connection status, the connection cannot sync at all until someone acts. */
 export class PermanentSyncError extends Error {
@@ -56,6 +57,8 @@ export const WINDOW_QUEUE = 'sync-window';
 export const DUE_QUEUE = 'sync-due';
 export const REFRESH_QUEUE = 'token-refresh';
 export const WEBHOOK_MAINTENANCE_QUEUE = 'webhook-maintenance';
+/** Ends a push-awaiting run whose data did not all arrive by its awaitUntil. */
+export const AWAIT_QUEUE = 'sync-await-timeout';
 const WEBHOOK_MAINTENANCE_SECONDS = 12 * 3600;
 const REFRESH_TICK_SECONDS = 300;
 const MAX_SKIPPED_REASONS = 200;
@@ -111,7 +114,7 @@ export class SyncEngine {
   private coalescing = new Map<string, Promise<unknown>>();
 
   constructor(private readonly deps: SyncEngineDeps) {
-    this.leases = new JobLeases(deps.boss, deps.logger, [WINDOW_QUEUE, DUE_QUEUE, REFRESH_QUEUE, WEBHOOK_MAINTENANCE_QUEUE]);
+    this.leases = new JobLeases(deps.boss, deps.logger, [WINDOW_QUEUE, DUE_QUEUE, REFRESH_QUEUE, WEBHOOK_MAINTENANCE_QUEUE, PUSH_QUEUE, AWAIT_QUEUE]);
     this.http = deps.http ?? createHttpClient();
     this.today = deps.today ?? (() => formatLocalDate(new Date()));
     this.budgets = new RateBudgets(deps.prisma);
@@ -122,6 +125,8 @@ export class SyncEngine {
     await this.deps.boss.createQueue(DUE_QUEUE, { name: DUE_QUEUE, retryLimit: 1 });
     await this.deps.boss.createQueue(REFRESH_QUEUE, { name: REFRESH_QUEUE, retryLimit: 1 });
     await this.deps.boss.createQueue(WEBHOOK_MAINTENANCE_QUEUE, { name: WEBHOOK_MAINTENANCE_QUEUE, retryLimit: 2, retryDelay: 60 });
+    await this.deps.boss.createQueue(PUSH_QUEUE, { name: PUSH_QUEUE, retryLimit: RETRY_LIMIT, retryDelay: 2, retryBackoff: true });
+    await this.deps.boss.createQueue(AWAIT_QUEUE, { name: AWAIT_QUEUE, retryLimit: 2 });
   }
 
   /** Starts working jobs in this process (the server does by default; `npm run worker` too). */
@@ -151,6 +156,24 @@ export class SyncEngine {
       await this.deps.boss.work(REFRESH_QUEUE, { pollingIntervalSeconds: Math.max(pollingIntervalSeconds, 5) }, (jobs) =>
         this.leases.run(jobs, async () => {
           await refreshDueConnections(this.deps);
+        }),
+      ),
+    );
+    let pushWorkerId = '';
+    pushWorkerId = await this.deps.boss.work<{ deliveryId: string }>(PUSH_QUEUE, { pollingIntervalSeconds, batchSize: 1 }, async ([job]) => {
+      try {
+        await this.leases.run([job], async () => {
+          await this.processPushDelivery(job.data.deliveryId);
+        });
+      } finally {
+        if (pushWorkerId) this.deps.boss.notifyWorker(pushWorkerId);
+      }
+    });
+    this.workerIds.push(
+      pushWorkerId,
+      await this.deps.boss.work<{ runId: string }>(AWAIT_QUEUE, { pollingIntervalSeconds }, (jobs) =>
+        this.leases.run(jobs, async () => {
+          for (const job of jobs) await this.completeRunIfDone(job.data.runId);
         }),
       ),
     );
@@ -447,6 +470,8 @@ export class SyncEngine {
     const connections = await this.deps.prisma.connection.findMany({
       where: {
         status: 'ACTIVE',
+        // Push providers deliver on their own: nothing to poll.
+        provider: { notIn: PROVIDERS.filter((p) => p.push).map((p) => p.id) },
         OR: [{ lastSyncedAt: null }, { lastSyncedAt: { lt: due } }],
         syncRuns: { none: { status: 'RUNNING', kind: { in: ['BACKFILL', 'INCREMENTAL'] } } },
       },
@@ -513,6 +538,7 @@ export class SyncEngine {
       // Acknowledge at the provider only once everything of the batch is stored.
       if (batch.commit) await batch.commit();
       if (batch.resume !== undefined) progress.resume = batch.resume;
+      if (batch.awaitPushSeconds !== undefined) progress.awaitPushSeconds = Math.max(progress.awaitPushSeconds ?? 0, batch.awaitPushSeconds);
     }
     const counts = progress.counts;
     if (counts.created + counts.updated > 0) await this.deps.onRecordsStored?.(userId);
@@ -549,6 +575,7 @@ export class SyncEngine {
     const progress = newProgress(data);
     try {
       const counts = await this.syncWindowRefreshingOn401(data, priority, progress);
+      if (progress.awaitPushSeconds !== undefined) await this.awaitPush(data, progress.awaitPushSeconds);
       await this.finishWindow(data, counts, null);
     } catch (error) {
       const kind = classifySyncError(error);
@@ -623,7 +650,19 @@ export class SyncEngine {
     // Also when the window was counted already, check whether the run is complete: the
     // job that counted it may have lost its database connection right after (pg_terminate_backend,
     // a crash) before finishing the run, and this retry is the last chance to do it.
-    const run = await prisma.syncRun.findUniqueOrThrow({ where: { id: runId } });
+    await this.completeRunIfDone(runId);
+  }
+
+  /**
+   * Finishes a RUNNING run whose windows are all done, unless data a push provider accepted to
+   * send (awaitingTypes) has not all arrived yet and its awaitUntil has not passed.
+   */
+  async completeRunIfDone(runId: string): Promise<void> {
+    const { prisma } = this.deps;
+    const run = await prisma.syncRun.findUnique({ where: { id: runId } });
+    if (!run) return;
+    const outstanding = run.awaitingTypes.filter((t) => !run.arrivedTypes.includes(t));
+    if (outstanding.length && run.awaitUntil && run.awaitUntil.getTime() > Date.now()) return;
     if (run.windowsDone >= run.windowsTotal && run.status === 'RUNNING') {
       const failed = run.error !== null;
       const { count: finished } = await prisma.syncRun.updateMany({
@@ -637,6 +676,56 @@ export class SyncEngine {
         data: failed ? { lastError: run.error } : { lastSyncedAt: new Date(), lastError: null },
       });
     }
+  }
+
+  /** A window's data will be pushed later: the run awaits its type for up to `seconds` more. */
+  private async awaitPush(job: WindowJob, seconds: number): Promise<void> {
+    const until = new Date(Date.now() + seconds * 1000);
+    await this.deps.prisma.$executeRaw`
+      UPDATE "SyncRun" SET
+        "awaitingTypes" = CASE WHEN ${job.dataType} = ANY("awaitingTypes") THEN "awaitingTypes" ELSE array_append("awaitingTypes", ${job.dataType}) END,
+        "awaitUntil" = GREATEST(COALESCE("awaitUntil", ${until}), ${until})
+      WHERE "id" = ${job.runId} AND "status" = 'RUNNING'`;
+    await this.deps.boss.send(AWAIT_QUEUE, { runId: job.runId }, { startAfter: until, singletonKey: `${job.runId}:${job.dataType}:${job.from}:await` });
+  }
+
+  /** Pushed data of these types arrived for a connection: its running runs awaiting them may finish. */
+  async recordArrivals(connectionId: string, dataTypes: string[]): Promise<void> {
+    const runs = await this.deps.prisma.$queryRaw<{ id: string }[]>`
+      UPDATE "SyncRun" SET "arrivedTypes" = ARRAY(SELECT DISTINCT unnest("arrivedTypes" || ${dataTypes}::text[]) ORDER BY 1)
+      WHERE "connectionId" = ${connectionId} AND "status" = 'RUNNING'
+      RETURNING "id"`;
+    for (const { id } of runs) await this.completeRunIfDone(id);
+  }
+
+  /** Maps one push delivery (src/sync/push-intake.ts). */
+  async processPushDelivery(deliveryId: string) {
+    const { prisma, logger, config } = this.deps;
+    const outcome = await processPushDelivery(
+      {
+        prisma,
+        logger,
+        adapterFor: (provider) => this.adapterFor(provider),
+        store: async (connection: KnownConnection, items) => {
+          const definitions = new Map(this.adapterFor(connection.provider).dataTypes.map((d) => [d.name, d] as const));
+          const counts = await storeItems(prisma, { userId: connection.userId, provider: connection.provider }, items, (payload, item) => {
+            const definition = definitions.get(item.dataType);
+            return definition ? definition.map(payload) : { ok: false, reason: `no data type "${item.dataType}"` };
+          }, { workoutPriority: config.providerPriority.workout });
+          if (counts.created + counts.updated > 0) await this.deps.onRecordsStored?.(connection.userId);
+          return counts;
+        },
+        fetchPushed: async (connection, entry) => {
+          const { context, adapter } = await this.connectionContext(connection.id, 'interactive');
+          if (!adapter.push?.fetchPushed) throw new PermanentSyncError(`${adapter.displayName} has no ping mode`);
+          return adapter.push.fetchPushed(context, entry);
+        },
+        arrived: (connectionId, dataTypes) => this.recordArrivals(connectionId, dataTypes),
+      },
+      deliveryId,
+    );
+    if (outcome) logger.info('push delivery processed', { entries: outcome.entries, created: outcome.counts.created, updated: outcome.counts.updated, unchanged: outcome.counts.unchanged, skipped: outcome.counts.skipped });
+    return outcome;
   }
 
   private async failRun(runId: string, error: string): Promise<void> {
@@ -656,6 +745,8 @@ export class SyncEngine {
 interface WindowProgress {
   counts: StoreCounts;
   resume: Json | undefined;
+  /** The window's data will be pushed (RawBatch.awaitPushSeconds). */
+  awaitPushSeconds?: number;
 }
 
 function newProgress(job: WindowJob): WindowProgress {

@@ -18,6 +18,8 @@ export interface SyncProgressEvent {
   error: string | null;
   /** While a window waits for the provider's app-wide rate budget: until when. */
   waitingUntil: Date | null;
+  /** Push providers: the data types the run still waits for the provider to push (empty when none). */
+  awaiting: string[];
   /** A line for people: "waiting for rate budget until 14:35 UTC", or null. */
   message: string | null;
 }
@@ -25,8 +27,15 @@ export interface SyncProgressEvent {
 /** "HH:MM UTC" of an instant. */
 const clock = (date: Date) => `${date.toISOString().slice(11, 16)} UTC`;
 
+function awaitingMessage(run: SyncRun, awaiting: string[]): string | null {
+  if (!awaiting.length) return null;
+  if (run.status === 'RUNNING') return `waiting for the provider to push: ${awaiting.join(', ')}${run.awaitUntil ? ` (until ${clock(run.awaitUntil)})` : ''}`;
+  return `nothing arrived in time for: ${awaiting.join(', ')}`;
+}
+
 export function toProgress(run: SyncRun, now = Date.now()): SyncProgressEvent {
   const waitingUntil = run.status === 'RUNNING' && run.waitingUntil && run.waitingUntil.getTime() > now ? run.waitingUntil : null;
+  const awaiting = run.awaitingTypes.filter((t) => !run.arrivedTypes.includes(t));
   const phase = run.status === 'FAILED' ? 'FAILED' : run.status === 'SUCCEEDED' ? 'DONE' : run.windowsDone === 0 ? 'PLANNED' : 'FETCHING';
   return {
     connectionId: run.connectionId,
@@ -41,7 +50,8 @@ export function toProgress(run: SyncRun, now = Date.now()): SyncProgressEvent {
     skipped: run.skipped,
     error: run.error,
     waitingUntil,
-    message: waitingUntil ? `waiting for rate budget until ${clock(waitingUntil)}` : null,
+    awaiting,
+    message: waitingUntil ? `waiting for rate budget until ${clock(waitingUntil)}` : awaitingMessage(run, awaiting),
   };
 }
 

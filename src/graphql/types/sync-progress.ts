@@ -25,6 +25,9 @@ const SyncProgressRef = builder.objectRef<SyncProgressEvent>('SyncProgress').imp
       nullable: true,
       description: "While a window waits for the provider's app-wide rate budget (shared by all users of this deployment): when it resumes.",
     }),
+    awaiting: t.exposeStringList('awaiting', {
+      description: 'Push providers (Garmin): the data types this run still waits for the provider to deliver (empty when none).',
+    }),
     message: t.exposeString('message', { nullable: true, description: 'A line for people, e.g. "waiting for rate budget until 14:35 UTC".' }),
   }),
 });

@@ -1,4 +1,9 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
+import type PgBoss from 'pg-boss';
+import { webhookPathSecret } from '../../connections/webhook-admin.js';
+import type { ProviderAdapter } from '../../providers/types.js';
+import { PushIntake, PushIntakeOverloadedError } from '../../sync/push-intake.js';
 import { readLimited } from '../body-limit.js';
 import type { Config } from '../../config.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
@@ -10,7 +15,7 @@ import type { SyncEngine } from '../../sync/engine.js';
 import { unusableEvent, WebhookIntake, WebhookIntakeClosedError, WebhookIntakeOverloadedError, type WebhookIntakeOptions } from '../../sync/webhook-intake.js';
 
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
-const WEBHOOK_PATH = /^\/webhooks\/([a-z0-9-]+)$/;
+const WEBHOOK_PATH = /^\/webhooks\/([a-z0-9-]+)(?:\/([^/]+))?$/;
 const SECRET_CACHE_MS = 5_000;
 const OVERLOAD_RETRY_AFTER_SECONDS = 5;
 
@@ -21,6 +26,23 @@ export interface WebhookRouteDeps {
   sync: SyncEngine;
   logger: Logger;
   intake?: WebhookIntakeOptions;
+  /** For push providers' deliveries (their jobs are queued with the delivery). */
+  boss: PgBoss;
+  push?: { maxConcurrent?: number };
+}
+
+/** Whether the webhook route reads this request's body itself, under the provider's own limit (push providers). */
+export function ownsBodyLimit(url: URL): boolean {
+  const match = WEBHOOK_PATH.exec(url.pathname);
+  return Boolean(match && providerBySlug(match[1])?.push);
+}
+
+/** Constant-time equality of a path segment and a secret (hashing first makes the lengths equal). */
+function secretMatches(given: string, secret: string | null): boolean {
+  if (!secret) return false;
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(secret).digest();
+  return timingSafeEqual(a, b);
 }
 
 /** The webhook route plugin; close() stops taking deliveries and records those already accepted. */
@@ -38,6 +60,40 @@ const retryLater = (error: string, seconds: number) =>
  */
 export function useWebhookRoutes(deps: WebhookRouteDeps): WebhookRoutes {
   const intake = new WebhookIntake(deps, deps.intake);
+  const pushIntake = new PushIntake({ prisma: deps.prisma, boss: deps.boss, notify: () => deps.sync.notifyWorkers() }, deps.push);
+  /**
+   * POST /webhooks/<slug>/<secret> of a push provider: the secret segment says the side (the
+   * configured one: the real provider; the sandbox's: the simulator), the provider's headers are
+   * checked against that side's client, and only then is the body streamed into storage.
+   */
+  const receivePush = async (adapter: ProviderAdapter, segment: string | undefined, request: Request): Promise<Response> => {
+    const push = adapter.push!;
+    if (request.method !== 'POST') return json(405, { error: 'POST only' });
+    const sides = [{ sandbox: false }, ...(deps.config.sandbox.enabled ? [{ sandbox: true }] : [])];
+    // Every side is compared (no early exit), so the time taken says nothing about which matched.
+    const matches = sides.map((side) => (segment !== undefined && secretMatches(segment, webhookPathSecret(deps.config, adapter, side)) ? side : null));
+    const side = matches.find((m) => m !== null);
+    if (!side) {
+      deps.logger.warn('webhook refused: unknown path', { provider: adapter.id });
+      return json(404, { error: 'not found' });
+    }
+    const verdict = push.authenticate(request.headers, adapter.settings(deps.config, side));
+    if (!verdict.ok) {
+      deps.logger.warn('webhook rejected', { provider: adapter.id, status: 401, reason: verdict.reason });
+      return json(401, { error: verdict.reason });
+    }
+    const tooLarge = json(413, { error: `payload too large: ${adapter.displayName} deliveries may be at most ${push.maxBodyBytes} bytes` });
+    if (Number(request.headers.get('content-length') ?? '0') > push.maxBodyBytes) return tooLarge;
+    try {
+      const outcome = await pushIntake.receive(adapter.id, side.sandbox, request.body, push.maxBodyBytes);
+      if (!outcome.ok) return tooLarge;
+      return json(200, { ok: true });
+    } catch (error) {
+      if (error instanceof PushIntakeOverloadedError) return retryLater('overloaded; retry later', OVERLOAD_RETRY_AFTER_SECONDS);
+      deps.logger.warn('push delivery could not be recorded; answered 503 for the provider to retry', { provider: adapter.id, error: (error as Error).message });
+      return retryLater('could not record the delivery; retry later', 1);
+    }
+  };
   // The decrypted webhook secret per provider, re-read at most every SECRET_CACHE_MS (and before
   // any refusal), so a burst of deliveries costs no statement for it.
   const secrets = new Map<string, { secret: string | null; externalId: string | null; readAt: number }>();
@@ -66,7 +122,8 @@ export function useWebhookRoutes(deps: WebhookRouteDeps): WebhookRoutes {
       const match = WEBHOOK_PATH.exec(url.pathname);
       if (!match || (request.method !== 'POST' && request.method !== 'GET')) return;
       const adapter = providerBySlug(match[1]);
-      if (!adapter?.webhooks) return endResponse(json(404, { error: `no webhooks for "${match[1]}"` }));
+      if (adapter?.push) return endResponse(await receivePush(adapter, match[2], request));
+      if (!adapter?.webhooks || match[2] !== undefined) return endResponse(json(404, { error: `no webhooks for "${match[1]}"` }));
       if (request.method === 'GET') {
         if (!adapter.webhooks.answerChallenge) return endResponse(json(405, { error: 'POST only' }));
         const answer = adapter.webhooks.answerChallenge(url.searchParams, adapter.settings(deps.config, { sandbox: false }));
