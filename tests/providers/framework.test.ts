@@ -11,6 +11,7 @@ import { defineProvider, providerSettings } from '../../src/providers/define.js'
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
 import { startAuthorization } from '../../src/oauth/flow.js';
 import type { TokenCipher } from '../../src/security/crypto.js';
+import { constantTimeEqual } from '../../src/security/compare.js';
 import { PROVIDERS } from '../../src/providers/registry.js';
 import type { ProviderDeclaration } from '../../src/providers/types.js';
 import { startSandbox } from '../../src/sandbox/runtime.js';
@@ -118,6 +119,13 @@ describe('provider settings and the sandbox come from the declaration', () => {
     expect(url.searchParams.get('approval_prompt')).toBe('auto');
     expect(url.searchParams.get('redirect_uri')).toBe('http://gw.test:4000/oauth/acme/callback');
     expect(states).toHaveLength(1);
+  });
+
+  test('constantTimeEqual: equal strings only (same prefix, other length, empty)', () => {
+    expect(constantTimeEqual('verify-token', 'verify-token')).toBe(true);
+    expect(constantTimeEqual('verify-token', 'verify-tokem')).toBe(false);
+    expect(constantTimeEqual('verify-token', 'verify-token2')).toBe(false);
+    expect(constantTimeEqual('', 'verify-token')).toBe(false);
   });
 
   test('startSandbox starts every declared simulator and routes server-to-server calls to it', async () => {
