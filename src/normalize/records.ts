@@ -3,6 +3,7 @@
  * reasoned skip) out. The sync engine adds userId, provider and the raw-payload link on upsert.
  */
 import type { SleepType, WorkoutSport } from '../generated/prisma/enums.js';
+import type { MetricId } from '../measurements/catalogue.js';
 
 interface RecordBase {
   /** The provider's id for the record; unique per provider and user. */
@@ -103,6 +104,20 @@ export interface HeartRateSampleRecord {
 }
 
 /**
+ * One value of a catalogue metric (src/measurements/catalogue.ts), stored in the Measurement table
+ * and upserted on (provider, userId, metric, providerRecordId). Build them with
+ * src/measurements/emit.ts (range-checked against the catalogue); the store checks again and
+ * refuses a value outside the metric's range with a recorded reason.
+ */
+export interface MeasurementRecord extends RecordBase {
+  metric: MetricId;
+  startTime: Date;
+  /** End of the interval for interval metrics; null for instant samples. */
+  endTime: Date | null;
+  value: number;
+}
+
+/**
  * Several providers deliver one kind of record in parts (Polar: sleep, Nightly Recharge and skin
  * temperature all feed one night's Recovery). A `partial` record only sets the fields it names and
  * is merged into whatever the other parts already stored under the same providerRecordId.
@@ -115,7 +130,8 @@ export type NormalizedRecord =
   | { kind: 'dailyActivity'; record: DailyActivityRecord }
   | { kind: 'dailyActivityPart'; record: Partial<DailyActivityRecord> & RecordBase & { startTime: Date } }
   | { kind: 'vo2Max'; record: Vo2MaxRecord }
-  | { kind: 'heartRate'; samples: HeartRateSampleRecord[] };
+  | { kind: 'heartRate'; samples: HeartRateSampleRecord[] }
+  | { kind: 'measurement'; record: MeasurementRecord };
 
 export interface FieldIssue {
   field: string;

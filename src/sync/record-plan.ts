@@ -6,12 +6,16 @@
  * are de-duplicated by time (the first payload's sample is the one kept, as ON CONFLICT DO NOTHING
  * would keep it).
  */
-import type { HeartRateSampleRecord, NormalizedRecord } from '../normalize/records.js';
+import type { HeartRateSampleRecord, MeasurementRecord, NormalizedRecord } from '../normalize/records.js';
+import { measurementProblem } from '../measurements/catalogue.js';
 import type { Span } from './duplicates.js';
 
 export type RecordTable = 'Workout' | 'SleepSession' | 'Recovery' | 'DailyActivity' | 'Vo2MaxEstimate';
 
-export const TABLE_OF_KIND: Record<Exclude<NormalizedRecord['kind'], 'heartRate'>, RecordTable> = {
+/** Record kinds stored as rows keyed by providerRecordId (heart rate and measurements have their own statements). */
+export type RowKind = Exclude<NormalizedRecord['kind'], 'heartRate' | 'measurement'>;
+
+export const TABLE_OF_KIND: Record<RowKind, RecordTable> = {
   workout: 'Workout',
   sleep: 'SleepSession',
   recovery: 'Recovery',
@@ -39,9 +43,27 @@ export interface PlannedSample {
   payloadIndex: number;
 }
 
+export interface PlannedMeasurement {
+  measurement: MeasurementRecord;
+  payloadIndex: number;
+}
+
+/** A value the store will not write, and why (recorded in the sync run). */
+export interface RefusedValue {
+  payloadIndex: number;
+  reason: string;
+}
+
+/** The upsert key of a measurement within one owner. */
+export const measurementKey = (m: { metric: string; providerRecordId: string }) => `${m.metric}\u0000${m.providerRecordId}`;
+
 export interface RecordPlan {
   rows: Map<RecordTable, Map<string, RowWrite>>;
   samples: PlannedSample[];
+  /** By measurementKey; a later write of the same key wins (as a second upsert would). */
+  measurements: Map<string, PlannedMeasurement>;
+  /** Measurements outside the catalogue's range (or of an unknown metric): never written. */
+  refused: RefusedValue[];
   /** Every workout write, in order (for duplicate linking). */
   workouts: (Span & { providerRecordId: string })[];
 }
@@ -56,7 +78,7 @@ export function withMergedExtras<T extends { extras?: unknown }>(data: T, existi
 }
 
 export function planRecordWrites(payloads: { index: number; records: NormalizedRecord[] }[], existing: ExistingRecords): RecordPlan {
-  const plan: RecordPlan = { rows: new Map(), samples: [], workouts: [] };
+  const plan: RecordPlan = { rows: new Map(), samples: [], measurements: new Map(), refused: [], workouts: [] };
   // Per table: providerRecordId -> the extras the row holds at this point (null when none).
   const state = new Map<RecordTable, Map<string, unknown>>();
   const sampleTimes = new Set<number>();
@@ -69,6 +91,12 @@ export function planRecordWrites(payloads: { index: number; records: NormalizedR
           sampleTimes.add(time);
           plan.samples.push({ sample, payloadIndex: index });
         }
+        continue;
+      }
+      if (record.kind === 'measurement') {
+        const problem = measurementProblem(record.record.metric, record.record.value);
+        if (problem) plan.refused.push({ payloadIndex: index, reason: `measurement ${record.record.providerRecordId} refused: ${problem}` });
+        else plan.measurements.set(measurementKey(record.record), { measurement: record.record, payloadIndex: index });
         continue;
       }
       const table = TABLE_OF_KIND[record.kind];

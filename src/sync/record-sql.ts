@@ -5,7 +5,7 @@
  */
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { Provider } from '../generated/prisma/enums.js';
-import type { RecordTable, RowWrite, PlannedSample } from './record-plan.js';
+import type { RecordTable, RowWrite, PlannedSample, PlannedMeasurement } from './record-plan.js';
 import type { WorkoutLink } from './duplicates.js';
 
 export interface Owner {
@@ -152,6 +152,57 @@ export function insertHeartRateSamples(prisma: PrismaClient, owner: Owner, plann
     samples.map((s) => s.sample.context),
     samples.map((s) => s.sample.sourceDevice),
     samples.map((s) => s.payloadIndex),
+  );
+}
+
+const MEASUREMENT_VALUES = ['sourceDevice', 'startTime', 'endTime', 'utcOffsetMinutes', 'localDate', 'value'] as const;
+
+/**
+ * Upserts measurements on (provider, userId, metric, providerRecordId) in one statement, rows in
+ * key order (no deadlock between two batches). Like upsertRows, `updatedAt` moves only when a value
+ * column changed, and each row comes back with whether it was inserted or changed.
+ */
+export function upsertMeasurements(
+  prisma: PrismaClient,
+  owner: Owner,
+  planned: Iterable<PlannedMeasurement>,
+  rawPayloadId: (payloadIndex: number) => string,
+): Prisma.PrismaPromise<{ metric: string; providerRecordId: string; changed: boolean }[]> {
+  const rows = [...planned]
+    .map(({ measurement: m, payloadIndex }) => ({
+      metric: m.metric,
+      providerRecordId: m.providerRecordId,
+      rawPayloadId: rawPayloadId(payloadIndex),
+      sourceDevice: m.sourceDevice,
+      startTime: m.startTime.toISOString(),
+      endTime: m.endTime?.toISOString() ?? null,
+      utcOffsetMinutes: m.utcOffsetMinutes,
+      localDate: m.localDate.toISOString().slice(0, 10),
+      value: m.value,
+    }))
+    .sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : a.providerRecordId < b.providerRecordId ? -1 : a.providerRecordId > b.providerRecordId ? 1 : 0));
+  const cols = (prefix: string) => MEASUREMENT_VALUES.map((c) => `${prefix}.${q(c)}`).join(', ');
+  const all = ['metric', 'providerRecordId', 'rawPayloadId', ...MEASUREMENT_VALUES];
+  return prisma.$queryRawUnsafe(
+    `WITH t AS (
+       SELECT * FROM jsonb_to_recordset($3::jsonb) AS t("metric" text, "providerRecordId" text, "rawPayloadId" text, "sourceDevice" text,
+         "startTime" timestamptz, "endTime" timestamptz, "utcOffsetMinutes" integer, "localDate" date, "value" double precision)
+     ), before AS (
+       SELECT m."metric", m."providerRecordId", ${cols('m')} FROM "Measurement" m JOIN t ON t."metric" = m."metric" AND t."providerRecordId" = m."providerRecordId"
+       WHERE m."userId" = $1 AND m."provider" = CAST($2 AS "Provider")
+     ), written AS (
+       INSERT INTO "Measurement" ("id", "userId", "provider", "updatedAt", ${all.map(q).join(', ')})
+       SELECT gen_random_uuid()::text, $1, CAST($2 AS "Provider"), now(), ${all.map((c) => `t.${q(c)}`).join(', ')} FROM t
+       ON CONFLICT ("provider", "userId", "metric", "providerRecordId") DO UPDATE
+         SET ${all.slice(2).map((c) => `${q(c)} = EXCLUDED.${q(c)}`).join(', ')},
+             "updatedAt" = CASE WHEN (${cols('"Measurement"')}) IS DISTINCT FROM (${cols('EXCLUDED')}) THEN now() ELSE "Measurement"."updatedAt" END
+       RETURNING "metric", "providerRecordId", ${cols('"Measurement"')}
+     )
+     SELECT w."metric", w."providerRecordId", (b."providerRecordId" IS NULL OR (${cols('b')}) IS DISTINCT FROM (${cols('w')})) AS "changed"
+     FROM written w LEFT JOIN before b ON b."metric" = w."metric" AND b."providerRecordId" = w."providerRecordId"`,
+    owner.userId,
+    owner.provider,
+    JSON.stringify(rows),
   );
 }
 

@@ -13,8 +13,8 @@ import type { RawItem } from '../providers/types.js';
 import { earliestLocalDate, markScoresDirty } from '../derived/dirty.js';
 import { formatLocalDate } from '../normalize/time.js';
 import { workoutLinks, type LinkCandidate, type Span } from './duplicates.js';
-import { planRecordWrites, TABLE_OF_KIND, type ExistingRecords, type RecordTable } from './record-plan.js';
-import { columnTypes, insertHeartRateSamples, linkStatements, markNormalized, upsertRawPayloads, upsertRows, type Owner } from './record-sql.js';
+import { measurementKey, planRecordWrites, TABLE_OF_KIND, type ExistingRecords, type RecordTable } from './record-plan.js';
+import { columnTypes, insertHeartRateSamples, linkStatements, markNormalized, upsertMeasurements, upsertRawPayloads, upsertRows, type Owner } from './record-sql.js';
 
 export interface StoreCounts {
   fetched: number;
@@ -137,10 +137,15 @@ async function storeChunk(prisma: PrismaClient, owner: Owner, items: RawItem[], 
 
   const mapped = changed.flatMap((c) => (c.outcome.ok ? [{ index: c.index, records: c.outcome.records }] : []));
   const plan = planRecordWrites(mapped, await readExistingRecords(prisma, owner, mapped));
+  for (const refused of plan.refused) {
+    const item = items[refused.payloadIndex];
+    counts.skippedReasons.push({ dataType: item.dataType, providerRecordId: item.providerRecordId, reason: refused.reason });
+  }
   const candidates = await readWorkoutCandidates(prisma, owner, plan.workouts);
 
   // Commit 1: the raw payloads. A payload with nothing to write is normalized in the same step.
   const hasWrites = new Set<number>(plan.samples.map((s) => s.payloadIndex));
+  for (const m of plan.measurements.values()) hasWrites.add(m.payloadIndex);
   for (const rows of plan.rows.values()) for (const row of rows.values()) hasWrites.add(row.payloadIndex);
   const upserted = await upsertRawPayloads(
     prisma,
@@ -163,6 +168,7 @@ async function storeChunk(prisma: PrismaClient, owner: Owner, items: RawItem[], 
       for (const statement of upsertRows(prisma, types, owner, table, rows.values(), payloadId)) rowStatements.push({ table, at: statements.push(statement) - 1 });
     }
     const samplesAt = plan.samples.length > 0 ? statements.push(insertHeartRateSamples(prisma, owner, plan.samples)) - 1 : -1;
+    const measurementsAt = plan.measurements.size > 0 ? statements.push(upsertMeasurements(prisma, owner, plan.measurements.values(), payloadId)) - 1 : -1;
     const priority = options.workoutPriority ?? DEFAULT_WORKOUT_PRIORITY;
     for (const workout of plan.workouts) {
       statements.push(...linkStatements(prisma, owner, workout.providerRecordId, workoutLinks({ provider: owner.provider, ...workout }, candidates, priority)));
@@ -175,6 +181,11 @@ async function storeChunk(prisma: PrismaClient, owner: Owner, items: RawItem[], 
     if (samplesAt >= 0) samplesCreated = new Set((results[samplesAt] as { p: number }[]).map((r) => Number(r.p)));
     for (const { table, at } of rowStatements) {
       for (const row of results[at] as { providerRecordId: string; changed: boolean }[]) if (row.changed) written.add(rowKey(table, row.providerRecordId));
+    }
+    if (measurementsAt >= 0) {
+      for (const row of results[measurementsAt] as { metric: string; providerRecordId: string; changed: boolean }[]) {
+        if (row.changed) written.add(rowKey('Measurement', measurementKey(row)));
+      }
     }
   }
 
@@ -191,10 +202,12 @@ async function storeChunk(prisma: PrismaClient, owner: Owner, items: RawItem[], 
   return counts;
 }
 
-const rowKey = (table: RecordTable, providerRecordId: string) => `${table}\u0000${providerRecordId}`;
+const rowKey = (table: RecordTable | 'Measurement', key: string) => `${table}\u0000${key}`;
 
 function recordKeys(records: NormalizedRecord[]): string[] {
-  return records.flatMap((r) => (r.kind === 'heartRate' ? [] : [rowKey(TABLE_OF_KIND[r.kind], r.record.providerRecordId)]));
+  return records.flatMap((r) =>
+    r.kind === 'heartRate' ? [] : r.kind === 'measurement' ? [rowKey('Measurement', measurementKey(r.record))] : [rowKey(TABLE_OF_KIND[r.kind], r.record.providerRecordId)],
+  );
 }
 
 /** Per record table the batch writes: the stored rows' providerRecordIds (and extras, which parts merge into). */
@@ -202,7 +215,7 @@ async function readExistingRecords(prisma: PrismaClient, owner: Owner, mapped: {
   const keys = new Map<RecordTable, Set<string>>();
   for (const { records } of mapped) {
     for (const record of records) {
-      if (record.kind === 'heartRate') continue;
+      if (record.kind === 'heartRate' || record.kind === 'measurement') continue;
       const table = TABLE_OF_KIND[record.kind];
       const set = keys.get(table) ?? new Set<string>();
       set.add(record.record.providerRecordId);
@@ -266,6 +279,7 @@ export async function deleteByProviderRecordId(prisma: PrismaClient, owner: Owne
     prisma.recovery.deleteMany({ where }),
     prisma.dailyActivity.deleteMany({ where }),
     prisma.vo2MaxEstimate.deleteMany({ where }),
+    prisma.measurement.deleteMany({ where }),
     prisma.rawPayload.deleteMany({ where }),
     ...(staleFrom ? [markScoresDirty(prisma, owner.userId, staleFrom)] : []),
   ]);

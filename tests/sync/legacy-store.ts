@@ -14,6 +14,7 @@ import type { HeartRateSampleRecord, MapOutcome, NormalizedRecord } from '../../
 import type { RawItem } from '../../src/providers/types.js';
 import { emptyCounts, type StoreCounts } from '../../src/sync/store.js';
 import { linkWorkoutDuplicates } from '../../src/sync/duplicates.js';
+import { measurementProblem } from '../../src/measurements/catalogue.js';
 
 export { addCounts, emptyCounts, type StoreCounts } from '../../src/sync/store.js';
 
@@ -79,6 +80,13 @@ async function upsertRecord(tx: Tx, owner: Owner, rawPayloadId: string, item: No
     if (item.samples.length === 0) return false;
     const count = await insertHeartRateSamples(tx, owner, item.samples);
     return count > 0;
+  }
+  if (item.kind === 'measurement') {
+    if (measurementProblem(item.record.metric, item.record.value)) return false;
+    const where = { provider_userId_metric_providerRecordId: { provider: owner.provider, userId: owner.userId, metric: item.record.metric, providerRecordId: item.record.providerRecordId } };
+    const data = { ...item.record, ...owner, rawPayloadId };
+    const existing = await tx.measurement.findUnique({ where });
+    return rowChanged(existing, await tx.measurement.upsert({ where, create: data, update: data }));
   }
   const key = { provider: owner.provider, userId: owner.userId, providerRecordId: item.record.providerRecordId };
   const where = { provider_userId_providerRecordId: key };

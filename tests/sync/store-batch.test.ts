@@ -64,6 +64,7 @@ async function snapshot(db: TestDatabase, userId: string) {
     activities: clean(await prisma.dailyActivity.findMany(where)),
     vo2: clean(await prisma.vo2MaxEstimate.findMany(where)),
     heartRate: clean(await prisma.heartRateSample.findMany(where)),
+    measurements: clean(await prisma.measurement.findMany(where)),
   };
 }
 

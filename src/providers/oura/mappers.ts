@@ -35,6 +35,8 @@ import { heartRateSamples } from '../../normalize/heart-rate.js';
 import { asObj, safely, type Obj } from '../../normalize/payload.js';
 import type { SleepType } from '../../generated/prisma/enums.js';
 import { mapOuraSport } from './sport-map.js';
+import { emitMeasurements, type MeasurementInput } from '../../measurements/emit.js';
+import { levelValue } from '../../measurements/catalogue.js';
 import { OURA_SLEEP_PHASES, OURA_SLEEP_PHASE_SECONDS } from './stage-map.js';
 
 
@@ -271,6 +273,10 @@ export function mapSleep(payload: unknown): MapOutcome {
             extras: { sleep: { sleepId: id, bedtimeStart: start.instant.toISOString(), bedtimeEnd: end.instant.toISOString() } },
           },
         ),
+        // The night's resting heart rate: Oura's lowest heart rate of the main sleep, filed under its day.
+        ...emitMeasurements(r, { providerRecordId: day, startTime: start.instant, endTime: end.instant, utcOffsetMinutes: offset, localDate }, [
+          ['resting_heart_rate_bpm', 'lowest_heart_rate', lowestHr],
+        ]),
       );
     }
     if (samples.length) records.push({ kind: 'heartRate', samples });
@@ -305,15 +311,29 @@ function mapHypnogram(value: unknown, start: Date, r: FieldReader): SleepRecord[
 
 // ---------------------------------------------------------------- recovery parts
 
-/** The shape every daily Oura document shares: an object with a plausible `day`, mapped into that night's Recovery. */
-function mapDailyRecovery(dataType: string, payload: unknown, fields: (o: Obj, r: FieldReader) => Partial<RecoveryRecord>): MapOutcome {
+/**
+ * The shape every daily Oura document shares: an object with a plausible `day`, mapped into that
+ * night's Recovery, plus (optionally) measurements covering the local day, keyed by the day.
+ */
+function mapDailyRecovery(
+  dataType: string,
+  payload: unknown,
+  fields: (o: Obj, r: FieldReader) => Partial<RecoveryRecord>,
+  measurements?: (o: Obj, r: FieldReader) => MeasurementInput[],
+): MapOutcome {
   return safely(() => {
     const o = asObj(payload);
     if (!o) return skip(`${dataType} payload is not an object`);
     const r = new FieldReader();
     const frame = dailyFrame(o, r);
     if (!frame) return skip('missing or invalid day');
-    return mapped([recoveryPart(frame, fields(o, r))], r.issues);
+    const records = [recoveryPart(frame, fields(o, r))];
+    if (measurements) {
+      const { day, startTime, utcOffsetMinutes, localDate } = frame;
+      const endTime = new Date(startTime.getTime() + 86_400_000);
+      records.push(...emitMeasurements(r, { providerRecordId: day, startTime, endTime, utcOffsetMinutes, localDate }, measurements(o, r)));
+    }
+    return mapped(records, r.issues);
   });
 }
 
@@ -345,47 +365,73 @@ export function mapDailyReadiness(payload: unknown): MapOutcome {
   }));
 }
 
-/** daily_spo2 -> Recovery extras `spo2`. */
+/** daily_spo2 -> Recovery extras `spo2`; measurements spo2_percent, breathing_disturbance_index. */
 export function mapDailySpo2(payload: unknown): MapOutcome {
-  return mapDailyRecovery('daily_spo2', payload, (o, r) => {
-    const spo2 = asObj(o.spo2_percentage);
-    return {
+  return mapDailyRecovery(
+    'daily_spo2',
+    payload,
+    (o, r) => {
+      const spo2 = asObj(o.spo2_percentage);
+      return {
+        extras: {
+          spo2: {
+            id: ouraIdOf(o),
+            averagePercent: r.num('spo2_percentage.average', spo2?.average, PLAUSIBLE.percent),
+            breathingDisturbanceIndex: r.num('breathing_disturbance_index', o.breathing_disturbance_index, RANGE.breathingDisturbanceIndex),
+          },
+        },
+      };
+    },
+    (o) => [
+      ['spo2_percent', 'spo2_percentage.average', asObj(o.spo2_percentage)?.average],
+      ['breathing_disturbance_index', 'breathing_disturbance_index', o.breathing_disturbance_index],
+    ],
+  );
+}
+
+/** daily_stress -> Recovery extras `stress`; measurements stress_high_seconds, recovery_high_seconds. */
+export function mapDailyStress(payload: unknown): MapOutcome {
+  return mapDailyRecovery(
+    'daily_stress',
+    payload,
+    (o, r) => ({
       extras: {
-        spo2: {
+        stress: {
           id: ouraIdOf(o),
-          averagePercent: r.num('spo2_percentage.average', spo2?.average, PLAUSIBLE.percent),
-          breathingDisturbanceIndex: r.num('breathing_disturbance_index', o.breathing_disturbance_index, RANGE.breathingDisturbanceIndex),
+          stressHighSeconds: r.int('stress_high', o.stress_high, [0, 86_400]),
+          recoveryHighSeconds: r.int('recovery_high', o.recovery_high, [0, 86_400]),
+          daySummary: r.str('day_summary', o.day_summary),
         },
       },
-    };
-  });
+    }),
+    (o) => [
+      ['stress_high_seconds', 'stress_high', o.stress_high],
+      ['recovery_high_seconds', 'recovery_high', o.recovery_high],
+    ],
+  );
 }
 
-/** daily_stress -> Recovery extras `stress`. */
-export function mapDailyStress(payload: unknown): MapOutcome {
-  return mapDailyRecovery('daily_stress', payload, (o, r) => ({
-    extras: {
-      stress: {
-        id: ouraIdOf(o),
-        stressHighSeconds: r.int('stress_high', o.stress_high, [0, 86_400]),
-        recoveryHighSeconds: r.int('recovery_high', o.recovery_high, [0, 86_400]),
-        daySummary: r.str('day_summary', o.day_summary),
-      },
-    },
-  }));
-}
-
-/** daily_resilience -> Recovery extras `resilience`. */
+/** daily_resilience -> Recovery extras `resilience`; measurement resilience_level (limited 1 .. exceptional 5). */
 export function mapDailyResilience(payload: unknown): MapOutcome {
-  return mapDailyRecovery('daily_resilience', payload, (o, r) => ({
-    extras: {
-      resilience: {
-        id: ouraIdOf(o),
-        level: r.str('level', o.level),
-        contributors: contributors(o.contributors, 'contributors', r),
+  return mapDailyRecovery(
+    'daily_resilience',
+    payload,
+    (o, r) => ({
+      extras: {
+        resilience: {
+          id: ouraIdOf(o),
+          level: r.str('level', o.level),
+          contributors: contributors(o.contributors, 'contributors', r),
+        },
       },
+    }),
+    (o, r) => {
+      if (typeof o.level !== 'string') return [];
+      const level = levelValue('resilience_level', o.level);
+      if (level === null) r.issues.push({ field: 'level', reason: `unknown resilience level ${JSON.stringify(o.level).slice(0, 40)}; no resilience_level measurement` });
+      return level === null ? [] : [['resilience_level', 'level', level]];
     },
-  }));
+  );
 }
 
 // ---------------------------------------------------------------- daily activity

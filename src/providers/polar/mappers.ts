@@ -22,6 +22,7 @@ import { heartRateSamples } from '../../normalize/heart-rate.js';
 import { asObj, errorMessage, safely, type Obj } from '../../normalize/payload.js';
 import { mapPolarSport } from './sport-map.js';
 import { POLAR_HYPNOGRAM_STAGES } from './stage-map.js';
+import { emitMeasurements } from '../../measurements/emit.js';
 
 
 /** Polar-specific scales. */
@@ -488,16 +489,22 @@ export function mapSkinTemperature(payload: unknown): MapOutcome {
     const deviation = r.num('deviation_from_baseline_celsius', pick(o, 'deviation_from_baseline_celsius'), PLAUSIBLE.temperatureDeviationCelsius);
     const absolute = r.num('sleep_time_skin_temperature_celsius', pick(o, 'sleep_time_skin_temperature_celsius'), RANGE.skinTemperatureCelsius);
     if (deviation === null && absolute === null) return skip('no usable skin temperature value');
+    const startTime = nightStart(o, day.date, day.offset, r);
     return mapped(
       [
         {
           kind: 'recoveryPart',
           record: {
-            ...dayRecord(day, nightStart(o, day.date, day.offset, r)),
+            ...dayRecord(day, startTime),
             skinTemperatureDeviationCelsius: deviation,
             extras: { skinTemperature: { sleepTimeSkinTemperatureCelsius: absolute } },
           },
         },
+        // Biosensing values as measurements too, filed under the night's date.
+        ...emitMeasurements(r, { providerRecordId: day.date, startTime, utcOffsetMinutes: day.offset, localDate: day.localDate }, [
+          ['skin_temperature_celsius', 'sleep_time_skin_temperature_celsius', absolute],
+          ['skin_temperature_deviation_celsius', 'deviation_from_baseline_celsius', deviation],
+        ]),
       ],
       r.issues,
     );
@@ -618,24 +625,24 @@ export function mapPhysicalInformation(payload: unknown): MapOutcome {
     }
     if (!isPlausibleInstant(measuredAt)) return skip(`implausible created ${measuredAt.toISOString()}`);
     const vo2 = r.num('vo2-max', pick(o, 'vo2-max', 'vo2_max'), PLAUSIBLE.vo2MaxMlPerKgMin);
-    if (vo2 === null) return skip('no usable vo2-max');
     const offset = injectedOffset(o, r);
     const id = pick(o, 'id');
-    return mapped(
-      [
-        {
-          kind: 'vo2Max',
-          record: {
-            providerRecordId: typeof id === 'number' || (typeof id === 'string' && id.trim() !== '') ? String(id) : measuredAt.toISOString(),
-            sourceDevice: null,
-            utcOffsetMinutes: offset,
-            localDate: localDateOf(measuredAt, offset),
-            measuredAt,
-            vo2MaxMlPerKgMin: vo2,
-          },
-        },
-      ],
-      r.issues,
-    );
+    const providerRecordId = typeof id === 'number' || (typeof id === 'string' && id.trim() !== '') ? String(id) : measuredAt.toISOString();
+    const localDate = localDateOf(measuredAt, offset);
+    // Every value of the physical information is a measurement at `created`; VO2max is also a Vo2MaxEstimate.
+    const records: NormalizedRecord[] = emitMeasurements(r, { providerRecordId, startTime: measuredAt, utcOffsetMinutes: offset, localDate }, [
+      ['weight_kg', 'weight', pick(o, 'weight')],
+      ['height_cm', 'height', pick(o, 'height')],
+      ['max_heart_rate_bpm', 'maximum-heart-rate', pick(o, 'maximum-heart-rate', 'maximum_heart_rate')],
+      ['resting_heart_rate_bpm', 'resting-heart-rate', pick(o, 'resting-heart-rate', 'resting_heart_rate')],
+      ['aerobic_threshold_bpm', 'aerobic-threshold', pick(o, 'aerobic-threshold', 'aerobic_threshold')],
+      ['anaerobic_threshold_bpm', 'anaerobic-threshold', pick(o, 'anaerobic-threshold', 'anaerobic_threshold')],
+      ['vo2max_ml_per_kg_min', 'vo2-max', vo2],
+    ]);
+    if (vo2 !== null) {
+      records.push({ kind: 'vo2Max', record: { providerRecordId, sourceDevice: null, utcOffsetMinutes: offset, localDate, measuredAt, vo2MaxMlPerKgMin: vo2 } });
+    }
+    if (records.length === 0) return skip('no usable value (weight, height, heart rates, vo2-max)');
+    return mapped(records, r.issues);
   });
 }

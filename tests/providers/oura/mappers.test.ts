@@ -225,6 +225,33 @@ describe('Oura daily documents -> Recovery parts keyed by day', () => {
     expect(issuesOf(mapDailySpo2({ id: 'sp-1', day: '2025-03-14', spo2_percentage: null }))).toContain('utcOffsetMinutes');
   });
 
+  it('daily_spo2, daily_stress, daily_resilience and the main sleep emit measurements for the day', () => {
+    const measurements = (outcome: MapOutcome) =>
+      records(outcome).flatMap((r) => (r.kind === 'measurement' ? [[r.record.metric, r.record.value, r.record.providerRecordId, r.record.startTime.toISOString(), r.record.endTime?.toISOString() ?? null]] : []));
+    // A +10:00 day: local midnight of 2025-03-14 is 14:00 UTC on the 13th; the interval is that local day.
+    const day14 = ['2025-03-14', '2025-03-13T14:00:00.000Z', '2025-03-14T14:00:00.000Z'];
+    const t = { timestamp: '2025-03-14T00:00:00+10:00' };
+    expect(measurements(mapDailySpo2({ id: 'sp-1', day: '2025-03-14', spo2_percentage: { average: 96.4 }, breathing_disturbance_index: 7, ...t }))).toEqual([
+      ['spo2_percent', 96.4, ...day14],
+      ['breathing_disturbance_index', 7, ...day14],
+    ]);
+    expect(measurements(mapDailyStress({ id: 'st-1', day: '2025-03-14', stress_high: 5400, recovery_high: 3600, ...t }))).toEqual([
+      ['stress_high_seconds', 5400, ...day14],
+      ['recovery_high_seconds', 3600, ...day14],
+    ]);
+    expect(measurements(mapDailyResilience({ id: 're-1', day: '2025-03-14', level: 'solid', ...t }))).toEqual([['resilience_level', 3, ...day14]]);
+    // An unknown level word is reported, not guessed.
+    const odd = mapDailyResilience({ id: 're-1', day: '2025-03-14', level: 'heroic', ...t });
+    expect(measurements(odd)).toEqual([]);
+    expect(issuesOf(odd)).toContain('level');
+    // An SpO2 average of 30 % is refused with its reason (catalogue range 50..100).
+    const low = mapDailySpo2({ id: 'sp-1', day: '2025-03-14', spo2_percentage: { average: 30 }, ...t });
+    expect(measurements(low)).toEqual([]);
+    expect(low.ok && low.nulledFields).toEqual([{ field: 'spo2_percentage.average', reason: 'out of range [50, 100]: 30' }]);
+    // The main sleep's lowest heart rate (49) is the night's resting heart rate, over the sleep period.
+    expect(measurements(mapSleep(sydneySleep()))).toEqual([['resting_heart_rate_bpm', 49, '2025-03-14', '2025-03-13T12:41:00.000Z', '2025-03-13T20:53:00.000Z']]);
+  });
+
   it('skips daily documents without a valid day', () => {
     expect(mapDailyReadiness({ ...readiness, day: undefined })).toEqual({ ok: false, reason: 'missing or invalid day' });
     expect(mapDailySpo2({ id: 'x', day: 'yesterday' }).ok).toBe(false);

@@ -356,6 +356,14 @@ describe('Polar mappers', () => {
       expect(part).toMatchObject({ providerRecordId: '2025-03-14', skinTemperatureDeviationCelsius: 0.31, localDate: day('2025-03-14') });
       expect(part.extras).toEqual({ skinTemperature: { sleepTimeSkinTemperatureCelsius: 34.5 } });
       expect(mapSkinTemperature({ sleep_date: '2025-03-14' }).ok).toBe(false);
+      // Biosensing as measurements: no sleep injected, so local midnight at +02:00 (22:00 UTC the day before).
+      const measured = records(
+        mapSkinTemperature({ sleep_time_skin_temperature_celsius: 34.5, deviation_from_baseline_celsius: 0.31, sleep_date: '2025-03-14', _utc_offset_minutes: 120 }),
+      ).flatMap((r) => (r.kind === 'measurement' ? [[r.record.metric, r.record.value, r.record.providerRecordId, r.record.startTime.toISOString(), r.record.localDate]] : []));
+      expect(measured).toEqual([
+        ['skin_temperature_celsius', 34.5, '2025-03-14', '2025-03-13T22:00:00.000Z', day('2025-03-14')],
+        ['skin_temperature_deviation_celsius', 0.31, '2025-03-14', '2025-03-13T22:00:00.000Z', day('2025-03-14')],
+      ]);
     });
   });
 
@@ -459,8 +467,40 @@ describe('Polar mappers', () => {
       const v = only(mapPhysicalInformation(info), 'vo2Max').record;
       expect(v).toMatchObject({ providerRecordId: '901234', vo2MaxMlPerKgMin: 48, utcOffsetMinutes: -420, localDate: day('2025-02-14') });
       expect(v.measuredAt.toISOString()).toBe('2025-02-14T07:12:40.000Z');
-      expect(mapPhysicalInformation({ ...info, 'vo2-max': undefined }).ok).toBe(false);
-      expect(mapPhysicalInformation({ ...info, 'vo2-max': 500 }).ok).toBe(false);
+      // Without a usable vo2-max the other values still become measurements; with nothing usable it is a skip.
+      const noVo2 = mapPhysicalInformation({ ...info, 'vo2-max': 500 });
+      expect(noVo2.ok && noVo2.records.some((r) => r.kind === 'vo2Max')).toBe(false);
+      expect(noVo2.ok && noVo2.nulledFields).toEqual([{ field: 'vo2-max', reason: 'out of range [10, 100]: 500' }]);
+      expect(mapPhysicalInformation({ id: 1, created: info.created, _utc_offset_minutes: -420 }).ok).toBe(false);
+    });
+
+    it('maps every value of physical information to a measurement at `created`', () => {
+      const outcome = mapPhysicalInformation({
+        id: 901234,
+        created: '2025-02-14T07:12:40.000Z',
+        weight: 74.2,
+        height: 180,
+        'maximum-heart-rate': 188,
+        'resting-heart-rate': 52,
+        'aerobic-threshold': 132,
+        'anaerobic-threshold': 700,
+        'vo2-max': 48,
+        _utc_offset_minutes: -420,
+      });
+      if (!outcome.ok) throw new Error(outcome.reason);
+      const values = outcome.records.flatMap((r) => (r.kind === 'measurement' ? [[r.record.metric, r.record.value, r.record.providerRecordId, r.record.startTime.toISOString(), r.record.endTime, r.record.localDate.toISOString().slice(0, 10)]] : []));
+      // 07:12 UTC at UTC-7 is 00:12 local on the 14th.
+      const at = ['901234', '2025-02-14T07:12:40.000Z', null, '2025-02-14'];
+      expect(values).toEqual([
+        ['weight_kg', 74.2, ...at],
+        ['height_cm', 180, ...at],
+        ['max_heart_rate_bpm', 188, ...at],
+        ['resting_heart_rate_bpm', 52, ...at],
+        ['aerobic_threshold_bpm', 132, ...at],
+        ['vo2max_ml_per_kg_min', 48, ...at],
+      ]);
+      // The out-of-range anaerobic threshold is reported, not stored.
+      expect(outcome.nulledFields).toEqual([{ field: 'anaerobic-threshold', reason: 'out of range [60, 250]: 700' }]);
     });
   });
 
