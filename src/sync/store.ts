@@ -270,10 +270,11 @@ export async function deleteByProviderRecordId(prisma: PrismaClient, owner: Owne
     prisma.recovery.findMany({ where, select }),
     prisma.dailyActivity.findMany({ where, select }),
     prisma.vo2MaxEstimate.findMany({ where, select }),
+    prisma.measurement.findMany({ where, select }),
   ]);
   const dates = found.flat().map((r) => formatLocalDate(r.localDate)).sort();
   const staleFrom = dates[0] ?? null;
-  const results = await prisma.$transaction([
+  const deletes = [
     prisma.workout.deleteMany({ where }),
     prisma.sleepSession.deleteMany({ where }),
     prisma.recovery.deleteMany({ where }),
@@ -281,8 +282,8 @@ export async function deleteByProviderRecordId(prisma: PrismaClient, owner: Owne
     prisma.vo2MaxEstimate.deleteMany({ where }),
     prisma.measurement.deleteMany({ where }),
     prisma.rawPayload.deleteMany({ where }),
-    ...(staleFrom ? [markScoresDirty(prisma, owner.userId, staleFrom)] : []),
-  ]);
-  const removed = results.slice(0, 6).reduce((sum: number, r) => sum + (r as { count: number }).count, 0);
+  ];
+  const results = await prisma.$transaction([...deletes, ...(staleFrom ? [markScoresDirty(prisma, owner.userId, staleFrom)] : [])]);
+  const removed = results.slice(0, deletes.length).reduce((sum: number, r) => sum + (r as { count: number }).count, 0);
   return { removed, staleFrom };
 }
