@@ -13,6 +13,13 @@ export function isoDurationToSeconds(value: string): number {
 }
 
 export const kilojoulesToKcal = (kj: number): number => kj / 4.184;
+/** Gross efficiency of pedalling (work done / energy burned): about 24 %. */
+export const PEDALLING_EFFICIENCY = 0.24;
+/**
+ * Energy burned for mechanical work measured by a power meter (Strava's `kilojoules`): work /
+ * efficiency, in kcal. At 24 % the two numbers nearly coincide (1 kJ of work ~ 1 kcal burned).
+ */
+export const workKilojoulesToKcalBurned = (kj: number): number => kilojoulesToKcal(kj / PEDALLING_EFFICIENCY);
 export const kilometersToMeters = (km: number): number => km * 1000;
 
 /** Plausible ranges for normalized fields (inclusive). */
