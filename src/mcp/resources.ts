@@ -10,12 +10,13 @@ import { ANOMALY_PARAMETERS, STEP_PARAMETERS, TREND_PARAMETERS, trend } from '..
 import { MAD_TO_SD, mad, median, round } from '../analysis/robust.js';
 import { projectRoot } from '../db/migrate.js';
 import { addLocalDays } from '../normalize/time.js';
-import { ALGORITHM_VERSIONS, DEFAULT_SCORE_PARAMETERS, parameterHash, SCORE_KINDS } from '../scores/index.js';
+import { ALGORITHM_VERSIONS, SCORE_KINDS } from '../scores/index.js';
 import { DAILY_METRICS, metricSeries } from '../services/daily-metrics.js';
 import { loadDays, primarySleep, primaryWorkouts } from '../services/days.js';
 import { usersPage } from '../services/records.js';
 import { resolveUser, toGlobalId, type McpCall } from './context.js';
 import { KEY_METRICS } from './tools/insights.js';
+import { SCORE_DOC, scoreConfiguration } from './tools/scores.js';
 
 const json = (uri: string, value: unknown) => ({ contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(value, null, 1) }] });
 
@@ -78,8 +79,6 @@ export async function coachingProfile(call: McpCall, userId: string) {
   };
 }
 
-const SCORE_DOCS: Record<string, string> = { hrvStatus: 'hrv-status' };
-
 export function registerResources(server: McpServer, call: McpCall) {
   server.registerResource(
     'coaching-profile',
@@ -128,17 +127,20 @@ export function registerResources(server: McpServer, call: McpCall) {
     new ResourceTemplate('algorithms://scores/{kind}', {
       list: async () => ({ resources: SCORE_KINDS.map((kind) => ({ uri: `algorithms://scores/${kind}`, name: `${kind} score algorithm (${ALGORITHM_VERSIONS[kind]})` })) }),
     }),
-    { title: 'Open score algorithm', description: "The gateway's own score algorithms: version, parameters (and their hash), and the documented formula.", mimeType: 'application/json' },
+    {
+      title: 'Open score algorithm',
+      description: "The gateway's own score algorithms: version, the parameters in effect (SCORES_CONFIG_FILE / SCORES_CONFIG over the defaults), their hash, the overrides, and the documented formula.",
+      mimeType: 'application/json',
+    },
     async (uri, variables) => {
       const kind = String(variables.kind) as (typeof SCORE_KINDS)[number];
       if (!SCORE_KINDS.includes(kind)) throw new Error(`No score algorithm "${kind}" (one of ${SCORE_KINDS.join(', ')})`);
-      const file = path.join(projectRoot(), 'docs', 'scores', `${SCORE_DOCS[kind] ?? kind}.md`);
+      const file = path.join(projectRoot(), 'docs', 'scores', `${SCORE_DOC[kind]}.md`);
       return json(uri.href, {
         kind,
         algorithm_version: ALGORITHM_VERSIONS[kind],
-        parameter_hash: parameterHash(DEFAULT_SCORE_PARAMETERS),
-        parameters: DEFAULT_SCORE_PARAMETERS[kind],
-        code: `src/scores/${SCORE_DOCS[kind] ?? kind}.ts`,
+        ...scoreConfiguration(call.config, kind),
+        code: `src/scores/${SCORE_DOC[kind]}.ts`,
         documentation: fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null,
       });
     },

@@ -9,6 +9,7 @@ import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 import { registerInsightTools } from './tools/insights.js';
 import { registerRecordTools } from './tools/records.js';
+import { registerScoreTools } from './tools/scores.js';
 
 export const SERVER_INFO = { name: 'wearable-health-graph', version: '0.1.0' };
 
@@ -22,6 +23,7 @@ export function buildMcpServer(deps: McpDeps & { logger: Logger }, principal: Mc
   const call = createCall(deps, principal);
   registerRecordTools(server, call, deps.logger);
   registerInsightTools(server, call, deps.logger);
+  registerScoreTools(server, call, deps.logger);
   registerResources(server, call);
   registerPrompts(server, call);
   return server;

@@ -6,9 +6,10 @@
 import type { Config } from '../config.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { createDayLoader } from '../graphql/loaders/days.js';
+import type { createScoresLoader } from '../graphql/loaders/scores.js';
 
 export interface ReadContext {
   prisma: PrismaClient;
   config: Config;
-  loaders: { days: ReturnType<typeof createDayLoader> };
+  loaders: { days: ReturnType<typeof createDayLoader>; scores: ReturnType<typeof createScoresLoader> };
 }

@@ -4,7 +4,9 @@
  * the same loader (src/graphql/loaders/days.ts) and pick primaries with the same functions here.
  */
 import type { Config } from '../config.js';
-import type { DailyActivity, Recovery, SleepSession, Workout } from '../generated/prisma/client.js';
+import type { StoredScore } from '../derived/store.js';
+import type { DailyActivity, Recovery, SleepSession, Vo2MaxEstimate, Workout } from '../generated/prisma/client.js';
+import { formatLocalDate } from '../normalize/time.js';
 import { dateRange } from '../graphql/dates.js';
 import { RECORD_TABLES, TABLE_COLUMNS, planKey, type ColumnPlan } from '../graphql/loaders/day-columns.js';
 import type { ReadContext } from './context.js';
@@ -15,6 +17,10 @@ export interface DayRecords {
   sleep: SleepSession[];
   recovery: Recovery[];
   activity: DailyActivity[];
+  /** The day's open scores (active parameter hash), when loaded with `scores: true`. */
+  scores?: StoredScore[] | null;
+  /** The providers' VO2max estimates of the day, when loaded with `vo2max: true`. */
+  vo2max?: Vo2MaxEstimate[];
 }
 
 export function pickByPriority<T extends { provider: string }>(records: T[], priority: readonly string[]): T | null {
@@ -50,12 +56,51 @@ const EXTRAS_PLAN: ColumnPlan = Object.fromEntries(
 ) as unknown as ColumnPlan;
 const EXTRAS_PLAN_KEY = planKey(EXTRAS_PLAN);
 
+export interface LoadDaysOptions {
+  maxDays?: number;
+  /** Read `extras` too (provider score contributors, Oura SpO2 and stress live there). */
+  extras?: boolean;
+  /**
+   * Read the day's open scores in the same statement (as GraphQL's Day.scores): 'values' only the
+   * columns (value, status, reason, hash), 'inputs' with the records they read (their sources).
+   */
+  scores?: 'values' | 'inputs';
+  /** Attach the providers' VO2max estimates (one more statement). */
+  vo2max?: boolean;
+}
+
+const withScores = (plan: ColumnPlan, detailKeys: string[]): [ColumnPlan, string] => {
+  const scored = { ...plan, scores: detailKeys };
+  return [scored, planKey(scored)];
+};
+const PLANS: Record<string, [ColumnPlan, string]> = {
+  summary: [SUMMARY_PLAN, SUMMARY_PLAN_KEY],
+  extras: [EXTRAS_PLAN, EXTRAS_PLAN_KEY],
+  summaryvalues: withScores(SUMMARY_PLAN, []),
+  extrasvalues: withScores(EXTRAS_PLAN, []),
+  summaryinputs: withScores(SUMMARY_PLAN, ['inputs']),
+  extrasinputs: withScores(EXTRAS_PLAN, ['inputs']),
+};
+
 /**
  * The days of one user from `from` to `to` (validated, at most `maxDays`), every column but the
- * large ones (with `extras` when asked: provider score contributors live there).
+ * large ones, through the same loader as GraphQL's `User.days`; options add extras, scores and
+ * VO2max estimates.
  */
-export async function loadDays(ctx: ReadContext, userId: string, from: string, to: string, options: { maxDays?: number; extras?: boolean } = {}): Promise<DayRecords[]> {
+export async function loadDays(ctx: ReadContext, userId: string, from: string, to: string, options: LoadDaysOptions = {}): Promise<DayRecords[]> {
   dateRange(from, to, options.maxDays);
-  const [columns, columnsKey] = options.extras ? [EXTRAS_PLAN, EXTRAS_PLAN_KEY] : [SUMMARY_PLAN, SUMMARY_PLAN_KEY];
-  return ctx.loaders.days.load({ userId, from, to, columns, columnsKey }) as Promise<DayRecords[]>;
+  const [columns, columnsKey] = PLANS[`${options.extras ? 'extras' : 'summary'}${options.scores ?? ''}`];
+  const [days, vo2] = await Promise.all([
+    ctx.loaders.days.load({ userId, from, to, columns, columnsKey }) as Promise<DayRecords[]>,
+    options.vo2max
+      ? ctx.prisma.vo2MaxEstimate.findMany({ where: { userId, localDate: { gte: new Date(`${from}T00:00:00Z`), lte: new Date(`${to}T00:00:00Z`) } }, orderBy: [{ measuredAt: 'asc' }, { id: 'asc' }] })
+      : null,
+  ]);
+  if (!vo2) return days;
+  const byDate = new Map<string, Vo2MaxEstimate[]>();
+  for (const v of vo2) {
+    const date = formatLocalDate(v.localDate);
+    byDate.set(date, [...(byDate.get(date) ?? []), v]);
+  }
+  return days.map((d) => ({ ...d, vo2max: byDate.get(d.date) ?? [] }));
 }

@@ -3,6 +3,7 @@
  * cursor pages over them. GraphQL's connections (src/graphql/types/user.ts) use the filters and
  * orders; MCP's list tools use the page functions built on the same filters and orders.
  */
+import { Prisma } from '../generated/prisma/client.js';
 import type { Provider, WorkoutSport } from '../generated/prisma/enums.js';
 import { dateRange } from '../graphql/dates.js';
 import type { ReadContext } from './context.js';
@@ -118,4 +119,44 @@ export function usersPage(ctx: ReadContext, args: { limit: number; cursor?: stri
     }),
     args.limit,
   );
+}
+
+/** The record tables a score reads (src/scores/), by the name its input references use. */
+const SCORE_INPUT_TABLES = {
+  SleepSession: { delegate: 'sleepSession', columns: Prisma.SleepSessionScalarFieldEnum },
+  Recovery: { delegate: 'recovery', columns: Prisma.RecoveryScalarFieldEnum },
+  Workout: { delegate: 'workout', columns: Prisma.WorkoutScalarFieldEnum },
+  Vo2MaxEstimate: { delegate: 'vo2MaxEstimate', columns: Prisma.Vo2MaxEstimateScalarFieldEnum },
+} as const;
+
+export type FieldValue = number | string | boolean | null;
+
+/**
+ * The stored values of the fields that references name (`{ table, id, fields }`, as a score's
+ * inputs list them), one statement per table, the user's own records only. Instants come back as
+ * ISO strings, JSON columns (hypnograms, zones) as "N entries".
+ */
+export async function recordFields(ctx: ReadContext, userId: string, refs: readonly { table: string; id: string | null; fields: readonly string[] }[]): Promise<Map<string, Record<string, FieldValue>>> {
+  const out = new Map<string, Record<string, FieldValue>>();
+  await Promise.all(
+    Object.entries(SCORE_INPUT_TABLES).map(async ([table, { delegate, columns }]) => {
+      const wanted = refs.filter((r) => r.table === table && r.id);
+      if (!wanted.length) return;
+      const fields = new Set(wanted.flatMap((r) => r.fields).filter((f) => f in columns));
+      const select = Object.fromEntries(['id', ...fields].map((f) => [f, true]));
+      const rows = (await (ctx.prisma[delegate] as unknown as { findMany(args: object): Promise<Record<string, unknown>[]> }).findMany({
+        where: { userId, id: { in: wanted.map((r) => r.id!) } },
+        select,
+      })) as Record<string, unknown>[];
+      for (const row of rows) {
+        const values: Record<string, FieldValue> = {};
+        for (const f of fields) {
+          const v = row[f];
+          values[f] = v instanceof Date ? v.toISOString() : Array.isArray(v) ? `${v.length} entries` : v === null || ['number', 'string', 'boolean'].includes(typeof v) ? (v as FieldValue) : JSON.stringify(v);
+        }
+        out.set(`${table}|${row.id as string}`, values);
+      }
+    }),
+  );
+  return out;
 }

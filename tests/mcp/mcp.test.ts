@@ -10,10 +10,15 @@ import { MAX_ANSWER_BYTES } from '../../src/mcp/tool.js';
 import { addLocalDays, formatLocalDate } from '../../src/normalize/time.js';
 import { databaseVariants } from '../support/databases.js';
 import { TEST_ADMIN_KEY } from '../support/test-app.js';
+import { waitForScoresIdle } from '../support/scores.js';
 import { httpClient, MODERN, schemaErrors, startMcpStack, stdioClient, type McpStack } from './support.js';
 
-const TOOLS = ['users_find', 'days_summary', 'sleep_nights', 'workouts_list', 'workouts_detail', 'recovery_daily', 'trends_get', 'anomalies_list', 'periods_compare', 'coverage_get', 'timeseries_get', 'scores_get'];
+const TOOLS = ['users_find', 'days_summary', 'sleep_nights', 'workouts_list', 'workouts_detail', 'recovery_daily', 'trends_get', 'anomalies_list', 'periods_compare', 'coverage_get', 'timeseries_get', 'scores_get', 'score_explain'];
+/** A parameter override, so the resources and score_explain must report the configuration in effect, not the defaults. */
+const SCORES_CONFIG = '{"recovery":{"minBaselineNights":6}}';
 const today = formatLocalDate(new Date());
+const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1];
+const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 
 type ToolResult = { content: { type: string; text: string }[]; structuredContent?: any; isError?: boolean };
 
@@ -52,14 +57,19 @@ async function callEveryTool(client: Client, user: string): Promise<Map<string, 
   await call('coverage_get', { user });
   await call('timeseries_get', { user, metric: 'steps' });
   await call('timeseries_get', { user, metric: 'heart_rate_bpm', resolution: '5min' });
+  await call('timeseries_get', { user, metric: 'spo2_pct' });
+  await call('timeseries_get', { user, metric: 'vo2max_ml_per_kg_min' });
+  await call('timeseries_get', { user, metric: 'score_recovery', resolution: 'week' });
   await call('scores_get', { user });
+  await call('score_explain', { user, kind: 'recovery', date: addLocalDays(today, -1) });
   return results;
 }
 
 describe.each(databaseVariants())('MCP server on the sandbox demo (%s)', (variant) => {
   let stack: McpStack;
   beforeAll(async () => {
-    stack = await startMcpStack(variant);
+    stack = await startMcpStack(variant, { SCORES_RECOMPUTE_DELAY_SECONDS: '1', SCORES_CONFIG });
+    await waitForScoresIdle(stack.t.database.prisma, rawId(stack.demoUserId));
   }, 120_000);
   afterAll(async () => {
     await stack?.close();
@@ -142,6 +152,96 @@ describe.each(databaseVariants())('MCP server on the sandbox demo (%s)', (varian
     await client.close();
   });
 
+  it("our open scores: scores_get answers what User.scores stores, score_explain shows inputs with their stored values, baselines, weights and the hash in effect", async () => {
+    const client = await httpClient(stack.url, TEST_ADMIN_KEY, 'modern');
+    const from = addLocalDays(today, -6);
+    const gql = await stack.t.graphql(
+      `query($u: ID!, $from: LocalDate!, $to: LocalDate!) { user(id: $u) { scores(from: $from, to: $to) { kind date value status reason parameterHash components { name value weight } } } }`,
+      { u: stack.demoUserId, from, to: today },
+    );
+    expect(gql.body.errors).toBeUndefined();
+    const graph = gql.body.data.user.scores as any[];
+    expect(graph).toHaveLength(7 * 6);
+    const answer = ((await client.callTool({ name: 'scores_get', arguments: { user: stack.demoUserId } })) as ToolResult).structuredContent;
+    expect(answer.parameter_hash).toBe(stack.t.config.scores.parameterHash);
+    const kindName: Record<string, string> = { SLEEP: 'sleep', RECOVERY: 'recovery', STRAIN: 'strain', STRESS: 'stress', HRV_STATUS: 'hrv_status', VO2MAX: 'vo2max' };
+    expect(answer.scores.map((s: any) => [s.date, s.kind, s.value, s.status, s.reason])).toEqual(
+      graph.map((g) => [g.date, kindName[g.kind], g.value === null ? null : Math.round(g.value * 10) / 10, g.status, g.reason]),
+    );
+    const computed = answer.scores.filter((s: any) => s.value !== null);
+    expect(computed.length).toBeGreaterThan(20);
+    for (const s of computed) {
+      expect(s.algorithm).toMatch(/^gateway:[a-z0-9-]+\/\d+$/);
+      expect(s.parameter_hash).toBeUndefined(); // stored under the hash the answer names
+      expect(s.sources.length).toBeGreaterThan(0);
+      expect(Object.keys(s.components ?? {}).length).toBeGreaterThan(0);
+    }
+    // The weights a score lists are those its explanation applies.
+    const sleepYesterday = answer.scores.find((s: any) => s.kind === 'sleep' && s.date === addLocalDays(today, -1));
+    expect(sleepYesterday.weights).toMatchObject({ duration_points: 0.35, efficiency_points: 0.2 });
+    expect(answer.units).toMatchObject({ sleep: 'points (0-100)', strain: 'strain (0-21)', vo2max: 'ml/kg/min' });
+    expect(answer.provider_scores.length).toBeGreaterThan(0);
+    for (const p of answer.provider_scores) expect(p.algorithm).toBe(`provider:${p.source.provider.toLowerCase()}/${p.kind}`);
+
+    const date = addLocalDays(today, -1);
+    const explained = ((await client.callTool({ name: 'score_explain', arguments: { user: 'demo', kind: 'recovery', date } })) as ToolResult).structuredContent;
+    const stored = graph.find((g) => g.kind === 'RECOVERY' && g.date === date);
+    expect(explained.value).toBe(Math.round(stored.value * 10) / 10);
+    expect(explained.parameter_hash).toBe(stack.t.config.scores.parameterHash);
+    expect(explained.configuration.parameter_hash).toBe(stack.t.config.scores.parameterHash);
+    expect(explained.configuration.parameter_hash).not.toBe(explained.configuration.default_parameter_hash);
+    expect(explained.configuration.overrides).toEqual([{ parameter: 'recovery.minBaselineNights', value: 6, default: 7 }]);
+    expect(explained.configuration.parameters.recovery.weights).toEqual({ hrv: 0.45, restingHeartRate: 0.3, sleep: 0.25, temperature: 0.05, breathing: 0.05 });
+    // Weights are re-weighted over the parts present: those applied sum to 1.
+    const weights = explained.components.filter((c: any) => c.weight !== null).map((c: any) => c.weight);
+    expect(weights.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 2);
+    expect(explained.baselines.length).toBeGreaterThan(0);
+    for (const b of explained.baselines) expect(b.count).toBeGreaterThanOrEqual(6);
+    // Each input that is one record carries the values stored in that record (read back through GraphQL's node).
+    const single = explained.inputs.filter((i: any) => i.record_id && i.table === 'Recovery');
+    expect(single.length).toBeGreaterThan(0);
+    for (const input of single) {
+      const names = input.fields.map((f: any) => f.name);
+      const node = await stack.t.graphql(`query($id: ID!) { node(id: $id) { ... on Recovery { ${names.join(' ')} source { provider } } } }`, { id: globalId('Recovery', input.record_id) });
+      expect(node.body.errors).toBeUndefined();
+      expect(input.source.provider).toBe(node.body.data.node.source.provider);
+      for (const f of input.fields) expect(f.value).toBe(node.body.data.node[f.name]);
+    }
+    const unknownKind = (await client.callTool({ name: 'score_explain', arguments: { user: 'demo', kind: 'readiness' } })) as ToolResult;
+    expect(unknownKind.isError).toBe(true);
+    expect(unknownKind.content[0].text).toMatch(/kind/);
+    await client.close();
+  });
+
+  it('timeseries_get covers the metrics the graph holds: SpO2 and stress from Oura, VO2max estimates, our scores', async () => {
+    const client = await httpClient(stack.url, TEST_ADMIN_KEY, 'modern');
+    const from = addLocalDays(today, -13);
+    const gql = await stack.t.graphql(
+      `query($u: ID!, $from: LocalDate!, $to: LocalDate!) { user(id: $u) {
+        days(from: $from, to: $to) { date recovery { extras source { provider } } }
+        scores(from: $from, to: $to, kind: RECOVERY) { date value }
+        vo2MaxEstimates(from: $from, to: $to, first: 100) { edges { node { localDate vo2MaxMlPerKgMin source { provider } } } }
+      } }`,
+      { u: stack.demoUserId, from, to: today },
+    );
+    expect(gql.body.errors).toBeUndefined();
+    const user = gql.body.data.user;
+    const series = async (metric: string) => ((await client.callTool({ name: 'timeseries_get', arguments: { user: stack.demoUserId, metric, from, to: today } })) as ToolResult).structuredContent;
+    const spo2 = await series('spo2_pct');
+    const expectedSpo2 = user.days.flatMap((d: any) => d.recovery.filter((r: any) => r.extras?.spo2?.averagePercent != null).map((r: any) => [d.date, Math.round(r.extras.spo2.averagePercent * 100) / 100, r.source.provider]));
+    expect(expectedSpo2.length).toBeGreaterThan(5);
+    expect(spo2.points.map((p: any) => [p.t, p.value, p.provider])).toEqual(expectedSpo2);
+    const stress = await series('stress_high_minutes');
+    expect(stress.points.length).toBe(user.days.filter((d: any) => d.recovery.some((r: any) => r.extras?.stress?.stressHighSeconds != null)).length);
+    const recovery = await series('score_recovery');
+    expect(recovery.points.map((p: any) => [p.t, p.value])).toEqual(user.scores.filter((s: any) => s.value !== null).map((s: any) => [s.date, Math.round(s.value * 100) / 100]));
+    const vo2 = await series('vo2max_ml_per_kg_min');
+    const estimates = user.vo2MaxEstimates.edges.map((e: any) => e.node);
+    expect(vo2.points.length).toBe(new Set(estimates.map((e: any) => e.localDate)).size);
+    for (const p of vo2.points) expect(estimates.filter((e: any) => e.localDate === p.t).map((e: any) => e.vo2MaxMlPerKgMin)).toContain(p.value);
+    await client.close();
+  });
+
   it('resources and prompts: the coaching profile, the algorithms, three prompts', async () => {
     const client = await httpClient(stack.url, TEST_ADMIN_KEY, 'modern');
     const templates = await client.listResourceTemplates();
@@ -157,6 +257,11 @@ describe.each(databaseVariants())('MCP server on the sandbox demo (%s)', (varian
     const sleepAlgorithm = JSON.parse(((await client.readResource({ uri: 'algorithms://scores/sleep' })).contents[0] as { text: string }).text);
     expect(sleepAlgorithm.algorithm_version).toBe('sleep/1');
     expect(sleepAlgorithm.documentation).toMatch(/Sleep score/);
+    const recoveryAlgorithm = JSON.parse(((await client.readResource({ uri: 'algorithms://scores/recovery' })).contents[0] as { text: string }).text);
+    expect(recoveryAlgorithm.parameter_hash).toBe(stack.t.config.scores.parameterHash);
+    expect(recoveryAlgorithm.parameters.recovery.minBaselineNights).toBe(6);
+    expect(recoveryAlgorithm.overrides).toEqual([{ parameter: 'recovery.minBaselineNights', value: 6, default: 7 }]);
+    expect(sleepAlgorithm.overrides).toEqual([]);
     const prompts = await client.listPrompts();
     expect(prompts.prompts.map((p) => p.name)).toEqual(['weekly_review', 'training_readiness_check', 'data_coverage_audit']);
     const review = await client.getPrompt({ name: 'weekly_review', arguments: { user: 'demo' } });
@@ -233,6 +338,19 @@ describe.each(databaseVariants())('MCP server on the sandbox demo (%s)', (varian
       expect(answer.content[0].text.replace(other, 'no-such-user')).toBe(unknown);
     }
     expect((await call('workouts_detail', { workout_id: demoWorkout })).content[0].text).toMatch(/^workout_id: no workout/);
+    for (const [name, args] of [
+      ['scores_get', {}],
+      ['score_explain', { kind: 'recovery' }],
+      ['timeseries_get', { metric: 'score_recovery' }],
+      ['timeseries_get', { metric: 'spo2_pct' }],
+    ] as const) {
+      const mine = await call(name, args);
+      expect(mine.isError ?? false).toBe(false);
+      expect(JSON.stringify(mine.structuredContent)).not.toMatch(/OURA|POLAR/);
+      const theirs = await call(name, { ...args, user: stack.demoUserId });
+      expect(theirs.isError).toBe(true);
+      expect(theirs.content[0].text.replace(stack.demoUserId, 'no-such-user')).toBe(unknown);
+    }
     expect((await call('users_find', {})).isError).toBe(true);
     expect((await call('coverage_get', {})).structuredContent.connections).toEqual([]);
     await expect(client.readResource({ uri: `users://${encodeURIComponent(stack.demoUserId)}/profile` })).rejects.toThrow(/no user/);

@@ -3,7 +3,8 @@
  * Answers use one parameter hash only (the newest finished recompute), never a mix.
  */
 import type { StoredScore } from '../../derived/store.js';
-import { ALGORITHM_VERSIONS, SCORE_KINDS, type ScoreKind } from '../../scores/parameters.js';
+import { ALGORITHM_VERSIONS, SCORE_KINDS } from '../../scores/parameters.js';
+import { NOT_COMPUTED, SCORE_UNITS, type ScoreShape } from '../../services/scores.js';
 import type { ProviderEstimate, ScoreBaseline, ScoreComponent, ScoreCoverage, ScoreInputRef, StressMinutes, TrainingLoad } from '../../scores/types.js';
 import { builder } from '../builder.js';
 
@@ -18,15 +19,6 @@ export const ScoreKindEnum = builder.enumType('ScoreKind', {
     VO2MAX: { value: 'vo2max', description: 'VO2max estimate, ml/kg/min (docs/scores/vo2max.md).' },
   } as const,
 });
-
-const UNITS: Record<ScoreKind, string> = { sleep: 'points (0-100)', recovery: 'points (0-100)', strain: 'strain (0-21)', stress: 'points (0-100)', hrvStatus: 'points (0-100)', vo2max: 'ml/kg/min' };
-
-/** A score as the resolvers see it: a stored row, or a placeholder when none is stored yet. */
-export interface ScoreShape {
-  kind: ScoreKind;
-  date: string;
-  stored: StoredScore | null;
-}
 
 const ComponentRef = builder.objectRef<ScoreComponent>('ScoreComponent').implement({
   description: 'One part of a score: its own value, and the weight it got (after re-weighting over the parts present).',
@@ -111,8 +103,8 @@ export const ScoreRef = builder.objectRef<ScoreShape>('Score').implement({
     kind: t.field({ type: ScoreKindEnum, description: 'Which score.', resolve: (s) => s.kind }),
     date: t.field({ type: 'LocalDate', description: 'The local date it belongs to.', resolve: (s) => s.date }),
     value: t.float({ nullable: true, description: 'The score (see unit); null when it cannot be computed.', resolve: (s) => s.stored?.value ?? null }),
-    unit: t.string({ description: 'Scale of value.', resolve: (s) => UNITS[s.kind] }),
-    reason: t.string({ nullable: true, description: 'Why value is null (e.g. "4 of 7 baseline nights (OURA)").', resolve: (s) => (s.stored ? s.stored.reason : 'not computed yet: the scores job has not run for this day') }),
+    unit: t.string({ description: 'Scale of value.', resolve: (s) => SCORE_UNITS[s.kind] }),
+    reason: t.string({ nullable: true, description: 'Why value is null (e.g. "4 of 7 baseline nights (OURA)").', resolve: (s) => (s.stored ? s.stored.reason : NOT_COMPUTED) }),
     status: t.string({ nullable: true, description: 'Strain band, HRV status (BELOW / WITHIN / ABOVE) or stress band.', resolve: (s) => s.stored?.status ?? null }),
     components: t.field({ type: [ComponentRef], description: 'Its parts with their weights, and the measured values it rests on.', resolve: (s) => s.stored?.detail.components ?? [] }),
     inputs: t.field({ type: [InputRef], description: 'The records used (baseline nights summarised per provider and device).', resolve: (s) => s.stored?.detail.inputs ?? [] }),
@@ -139,12 +131,6 @@ export const DayScoresRef = builder.objectRef<DayScoresShape>('DayScores').imple
       SCORE_KINDS.map((kind) => [kind, t.field({ type: ScoreRef, description: `The ${kind} score (docs/scores/).`, resolve: (d: DayScoresShape) => ({ kind, date: d.date, stored: d.byKind.get(kind) ?? null }) })]),
     ) as never,
 });
-
-/** Scores for every date of [from, to] and each kind, stored or a "not computed yet" placeholder. */
-export function scoreSeries(stored: readonly StoredScore[], dates: readonly string[], kinds: readonly ScoreKind[]): ScoreShape[] {
-  const byKey = new Map(stored.map((s) => [`${s.localDate}|${s.kind}`, s]));
-  return dates.flatMap((date) => kinds.map((kind) => ({ kind, date, stored: byKey.get(`${date}|${kind}`) ?? null })));
-}
 
 interface ScoresStatusShape {
   parameterHash: string;

@@ -8,9 +8,8 @@ import { ConnectionRef } from './connection.js';
 import { DayRef } from './day.js';
 import { ProviderEnum } from './enums.js';
 import { HeartRateSampleRef } from './heart-rate-sample.js';
-import { ScoreKindEnum, ScoreRef, scoreSeries } from './score.js';
-import { SCORE_KINDS } from '../../scores/parameters.js';
-import { addLocalDays } from '../../normalize/time.js';
+import { ScoreKindEnum, ScoreRef } from './score.js';
+import { scoresForRange } from '../../services/scores.js';
 import './daily-activity.js';
 import './recovery.js';
 import './sleep-session.js';
@@ -94,13 +93,7 @@ export const UserRef = builder.prismaNode('User', {
           to: t.arg({ type: 'LocalDate', required: true, description: 'Last local date, inclusive.' }),
           kind: t.arg({ type: ScoreKindEnum, description: 'Only this score.' }),
         },
-        resolve: async (user, args, ctx) => {
-          dateRange(args.from, args.to);
-          const stored = await ctx.loaders.scores.load({ userId: user.id, from: args.from, to: args.to, kind: args.kind ?? null });
-          const dates: string[] = [];
-          for (let d = args.from; d <= args.to; d = addLocalDays(d, 1)) dates.push(d);
-          return scoreSeries(stored, dates, args.kind ? [args.kind] : SCORE_KINDS);
-        },
+        resolve: (user, args, ctx) => scoresForRange(ctx, user.id, args.from, args.to, args.kind ?? null),
       }),
       days: t.field({
         type: [DayRef],

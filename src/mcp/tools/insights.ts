@@ -1,6 +1,6 @@
 /**
- * Insight tools: time series, trends, anomalies, two-period comparisons, data coverage and
- * provider-native scores. Statistics come from src/analysis (published as algorithms:// resources).
+ * Insight tools: time series, trends, anomalies, two-period comparisons and data coverage.
+ * Statistics come from src/analysis (published as algorithms:// resources).
  */
 import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
@@ -8,7 +8,7 @@ import { anomalies, ANOMALY_PARAMETERS, comparePeriods, stepChange, trend, type 
 import { MAD_TO_SD, mad, median, round } from '../../analysis/robust.js';
 import type { Logger } from '../../logger.js';
 import { addLocalDays, formatLocalDate } from '../../normalize/time.js';
-import { DAILY_METRIC_IDS, DAILY_METRICS, metricSeries, type MetricDefinition } from '../../services/daily-metrics.js';
+import { DAILY_METRIC_IDS, DAILY_METRICS, loadOptionsFor, metricSeries, type MetricDefinition } from '../../services/daily-metrics.js';
 import { loadDays, type DayRecords } from '../../services/days.js';
 import { heartRateSamples } from '../../services/records.js';
 import { dateWindow, resolveUser, ToolInputError, type McpCall } from '../context.js';
@@ -65,7 +65,7 @@ export function registerInsightTools(server: McpServer, call: McpCall, logger: L
       const { to } = dateWindow(c, { from: args.to, to: args.to }, 1, 1);
       const m = metric(args.metric);
       const from = addLocalDays(to, -(2 * args.window_days - 1));
-      const days = await loadDays(c, user.id, from, to, { maxDays: 180 });
+      const days = await loadDays(c, user.id, from, to, { maxDays: 180, ...loadOptionsFor([m]) });
       const series = points(days, m, c);
       const answer = trend(series, to, args.window_days);
       const step = answer.direction === 'insufficient_data' ? null : stepChange(series.filter((p) => p.date >= answer.from), m.minSpread);
@@ -128,7 +128,7 @@ export function registerInsightTools(server: McpServer, call: McpCall, logger: L
       const user = await resolveUser(c, args.user);
       const { from, to } = dateWindow(c, args, 14, 90);
       const ids = args.metrics ?? KEY_METRICS;
-      const days = await loadDays(c, user.id, addLocalDays(from, -ANOMALY_PARAMETERS.baselineDays), to, { maxDays: 90 + ANOMALY_PARAMETERS.baselineDays });
+      const days = await loadDays(c, user.id, addLocalDays(from, -ANOMALY_PARAMETERS.baselineDays), to, { maxDays: 90 + ANOMALY_PARAMETERS.baselineDays, ...loadOptionsFor(ids.map(metric)) });
       const seriesOf = new Map(ids.concat(KEY_METRICS).map((id) => [id, points(days, metric(id), c)]));
       const zOn = (id: string, date: string): { value: number; z: number | null } | null => {
         const s = seriesOf.get(id)!;
@@ -202,7 +202,8 @@ export function registerInsightTools(server: McpServer, call: McpCall, logger: L
       const a = dateWindow(c, args.period_a, 1, 90);
       const b = dateWindow(c, args.period_b, 1, 90);
       const ids = args.metrics ?? KEY_METRICS;
-      const [daysA, daysB] = await Promise.all([loadDays(c, user.id, a.from, a.to, { maxDays: 90 }), loadDays(c, user.id, b.from, b.to, { maxDays: 90 })]);
+      const needs = loadOptionsFor(ids.map(metric));
+      const [daysA, daysB] = await Promise.all([loadDays(c, user.id, a.from, a.to, { maxDays: 90, ...needs }), loadDays(c, user.id, b.from, b.to, { maxDays: 90, ...needs })]);
       const comparisons = ids.map((id) => {
         const m = metric(id);
         return { metric: id, unit: m.unit, ...comparePeriods([...points(daysA, m, c), ...points(daysB, m, c)], a, b) };
@@ -316,7 +317,8 @@ export function registerInsightTools(server: McpServer, call: McpCall, logger: L
       title: 'Time series',
       description:
         'Any metric the graph holds over time. heart_rate_bpm: intraday samples aggregated to 1min/5min/15min/1h buckets (avg, min, max; at most 3 days, default the last day) ' +
-        'or per day. A daily metric (sleep_total_hours, hrv_rmssd_ms, steps, ...): one value per day or per ISO week (median), at most 90 days, default 30.',
+        'or per day. A daily metric (sleep stages and timing, HRV, resting HR, breathing, temperature, SpO2, stress minutes, VO2max estimates, steps, energy, workouts, ' +
+        "provider scores, and the gateway's open scores score_*): one value per day or per ISO week (median), at most 90 days, default 30.",
       input: z.object({
         user: userArg,
         metric: z.enum(['heart_rate_bpm', ...DAILY_METRIC_IDS]).describe(`heart_rate_bpm or a daily metric: ${DAILY_METRIC_IDS.join(', ')}.`),
@@ -362,7 +364,7 @@ export function registerInsightTools(server: McpServer, call: McpCall, logger: L
         const m = metric(args.metric);
         unit = m.unit;
         window = dateWindow(c, args, 30, 90);
-        const series = points(await loadDays(c, user.id, window.from, window.to, { maxDays: 90 }), m, c);
+        const series = points(await loadDays(c, user.id, window.from, window.to, { maxDays: 90, ...loadOptionsFor([m]) }), m, c);
         if (args.resolution === 'day') pts = series.map((p) => ({ t: p.date, value: round(p.value), min: null, max: null, n: 1, provider: p.provider }));
         else {
           const weeks = new Map<string, DailyPoint[]>();
@@ -386,84 +388,6 @@ export function registerInsightTools(server: McpServer, call: McpCall, logger: L
       return {
         data: { metric: args.metric, unit, resolution: args.resolution, from: window.from, to: window.to, points: pts, stats },
         summary: `${args.metric} from ${window.from} to ${window.to} at ${args.resolution}: ${pts.length} point(s)${stats.n ? `, median ${stats.median} ${unit}, range ${stats.min}-${stats.max}` : ''}.`,
-      };
-    },
-  );
-
-  const SCORE_KINDS = ['sleep', 'readiness', 'nightly_recharge', 'activity', 'cardio_load'] as const;
-  defineTool(
-    server,
-    call,
-    logger,
-    'scores_get',
-    {
-      title: 'Scores',
-      description:
-        "Scores per day with their components, as each provider computed them (algorithm: the provider's; Oura sleep/readiness contributors, Polar Nightly Recharge " +
-        'ANS and sleep charge, Polar cardio load strain/tolerance). Default: every kind over the last 14 days; at most 90.',
-      input: z.object({
-        user: userArg,
-        kinds: z.array(z.enum(SCORE_KINDS)).min(1).optional().describe(`Default all: ${SCORE_KINDS.join(', ')}.`),
-        from: fromArg(14, 90),
-        to: toArg,
-        include_components: z.boolean().default(true).describe('Include each score\'s components (default true).'),
-      }),
-      output: z.object({
-        from: localDate,
-        to: localDate,
-        scores: z.array(
-          z.object({
-            date: localDate,
-            kind: z.enum(SCORE_KINDS),
-            value: z.number(),
-            scale: z.string(),
-            algorithm: z.string().describe('provider:<name>/<score>: computed by the provider, not by this gateway.'),
-            components: z.record(z.string(), z.union([z.number(), z.string(), z.null()])).optional(),
-            source,
-          }),
-        ),
-      }),
-    },
-    async (args, c) => {
-      const user = await resolveUser(c, args.user);
-      const { from, to } = dateWindow(c, args, 14, 90);
-      const kinds = new Set(args.kinds ?? SCORE_KINDS);
-      const days = await loadDays(c, user.id, from, to, { maxDays: 90, extras: true });
-      type Score = z.infer<typeof scoreShape>;
-      const scoreShape = z.object({ date: z.string(), kind: z.enum(SCORE_KINDS), value: z.number(), scale: z.string(), algorithm: z.string(), components: z.record(z.string(), z.union([z.number(), z.string(), z.null()])).optional(), source });
-      const out: Score[] = [];
-      const contributors = (extras: unknown, key: string) => {
-        const part = (extras as Record<string, { contributors?: Record<string, number | null> } | undefined> | null)?.[key];
-        return part?.contributors ?? undefined;
-      };
-      const add = (s: Score) => {
-        if (!args.include_components) delete s.components;
-        out.push(s);
-      };
-      for (const d of days) {
-        for (const s of d.sleep) {
-          if (kinds.has('sleep') && s.score != null && s.type === 'MAIN') {
-            const comps = contributors(d.recovery.find((r) => r.provider === s.provider)?.extras, 'dailySleep');
-            add({ date: d.date, kind: 'sleep', value: s.score, scale: '1-100', algorithm: `provider:${s.provider.toLowerCase()}/sleep`, components: comps, source: { provider: s.provider, device: s.sourceDevice } });
-          }
-        }
-        for (const r of d.recovery) {
-          if (kinds.has('readiness') && r.readinessScore != null)
-            add({ date: d.date, kind: 'readiness', value: r.readinessScore, scale: '1-100', algorithm: `provider:${r.provider.toLowerCase()}/readiness`, components: contributors(r.extras, 'readiness'), source: { provider: r.provider, device: r.sourceDevice } });
-          if (kinds.has('nightly_recharge') && r.nightlyRechargeStatus != null)
-            add({ date: d.date, kind: 'nightly_recharge', value: r.nightlyRechargeStatus, scale: '1 (very poor) - 6 (very good)', algorithm: `provider:${r.provider.toLowerCase()}/nightly_recharge`, components: { ans_charge: r.ansCharge, ans_charge_status: r.ansChargeStatus, sleep_charge: r.sleepCharge, hrv_rmssd_ms: r.hrvRmssdMs, breathing_rate_per_min: r.breathingRatePerMinute }, source: { provider: r.provider, device: r.sourceDevice } });
-        }
-        for (const a of d.activity) {
-          if (kinds.has('activity') && a.score != null) add({ date: d.date, kind: 'activity', value: a.score, scale: '1-100', algorithm: `provider:${a.provider.toLowerCase()}/activity`, source: { provider: a.provider, device: a.sourceDevice } });
-          if (kinds.has('cardio_load') && a.cardioLoad != null)
-            add({ date: d.date, kind: 'cardio_load', value: round(a.cardioLoad, 1), scale: '0-open (TRIMP-like)', algorithm: `provider:${a.provider.toLowerCase()}/cardio_load`, components: { strain: a.cardioLoadStrain, tolerance: a.cardioLoadTolerance, status: a.cardioLoadStatus }, source: { provider: a.provider, device: a.sourceDevice } });
-        }
-      }
-      const byKind = new Map<string, number>();
-      for (const s of out) byKind.set(s.kind, (byKind.get(s.kind) ?? 0) + 1);
-      return {
-        data: { from, to, scores: out },
-        summary: `${out.length} provider score(s) from ${from} to ${to}${byKind.size ? ` (${[...byKind].map(([k, n]) => `${n} ${k}`).join(', ')})` : ''}; each names the provider algorithm that computed it.`,
       };
     },
   );

@@ -11,6 +11,8 @@ import { formatLocalDate, formatOffset } from '../../normalize/time.js';
 import { loadDays, primaryActivity, primaryRecovery, primarySleep, primaryWorkouts } from '../../services/days.js';
 import { findWorkout, heartRateSamples, sleepPage, usersPage, workoutsPage } from '../../services/records.js';
 import { dateWindow, resolveUser, toGlobalId, ToolInputError, type McpCall } from '../context.js';
+import { SCORE_KINDS } from '../../scores/parameters.js';
+import { OPEN_SCORE_NAMES } from './scores.js';
 import { cursorArg, defineTool, fromArg, localDate, num, r1, source, sourceOf, toArg, userArg } from '../tool.js';
 
 const SPORTS = ['RUNNING', 'TRAIL_RUNNING', 'TREADMILL_RUNNING', 'WALKING', 'HIKING', 'CYCLING', 'INDOOR_CYCLING', 'MOUNTAIN_BIKING', 'SWIMMING', 'OPEN_WATER_SWIMMING', 'ROWING', 'INDOOR_ROWING', 'CROSS_COUNTRY_SKIING', 'DOWNHILL_SKIING', 'STRENGTH_TRAINING', 'CIRCUIT_TRAINING', 'HIIT', 'YOGA', 'PILATES', 'DANCING', 'TEAM_SPORT', 'RACKET_SPORT', 'ELLIPTICAL', 'STAIR_CLIMBING', 'OTHER'] as const;
@@ -163,6 +165,9 @@ export function registerRecordTools(server: McpServer, call: McpCall, logger: Lo
     activity: z.object({ steps: num, active_energy_kcal: num, distance_km: num, source }).nullable(),
     workouts: z.array(z.object({ sport: z.string(), duration_minutes: z.number(), distance_km: num, avg_hr_bpm: num, training_load: num, source })),
     scores: z.array(z.object({ kind: z.string(), value: z.number(), scale: z.string(), source })).describe("Provider-native scores of the day (the provider's own algorithm)."),
+    open_scores: z
+      .object(Object.fromEntries(SCORE_KINDS.map((k) => [OPEN_SCORE_NAMES[k], num])) as Record<string, typeof num>)
+      .describe("The gateway's own open scores of the day (sleep, recovery 0-100; strain 0-21; stress, hrv_status 0-100; vo2max ml/kg/min); null when not computed. Components and reasons: scores_get, score_explain."),
   });
   defineTool(
     server,
@@ -172,7 +177,7 @@ export function registerRecordTools(server: McpServer, call: McpCall, logger: Lo
     {
       title: 'Daily summary',
       description:
-        "One entry per local date with the day's sleep, recovery, activity, workouts and provider scores, each from the provider ranked first for it " +
+        "One entry per local date with the day's sleep, recovery, activity, workouts, provider scores and the gateway's open scores, each from the provider ranked first for it " +
         '(PROVIDER_PRIORITY_*; workouts each once). Default: the last 14 days; at most 90. For detail use sleep_nights, workouts_list, recovery_daily.',
       input: z.object({ user: userArg, from: fromArg(14, 90), to: toArg }),
       output: z.object({ user_id: z.string(), from: localDate, to: localDate, days: z.array(dayOut), days_with_any_data: z.number() }),
@@ -180,7 +185,7 @@ export function registerRecordTools(server: McpServer, call: McpCall, logger: Lo
     async (args, c) => {
       const user = await resolveUser(c, args.user);
       const { from, to } = dateWindow(c, args, 14, 90);
-      const days = await loadDays(c, user.id, from, to, { maxDays: 90 });
+      const days = await loadDays(c, user.id, from, to, { maxDays: 90, scores: 'values' });
       const out = days.map((d) => {
         const s = primarySleep(d, c.config);
         const r = primaryRecovery(d, c.config);
@@ -216,6 +221,7 @@ export function registerRecordTools(server: McpServer, call: McpCall, logger: Lo
             source: sourceOf(w),
           })),
           scores,
+          open_scores: Object.fromEntries(SCORE_KINDS.map((k) => [OPEN_SCORE_NAMES[k], r1(d.scores?.find((x) => x.kind === k)?.value)])),
         };
       });
       const withData = out.filter((d) => d.sleep || d.recovery || d.activity || d.workouts.length).length;
