@@ -8,7 +8,12 @@ export const REDIRECT = 'https://app.example.com/connected';
 export const ENCRYPTION_KEY = 'a'.repeat(64);
 
 /** A gateway wired to a Polar fake on loopback, configured only through environment variables. */
-export async function startPolarStack(variant: DatabaseVariant, env: Record<string, string> = {}, fakeOptions: Parameters<typeof startPolarFake>[0] = {}) {
+export async function startPolarStack(
+  variant: DatabaseVariant,
+  env: Record<string, string> = {},
+  fakeOptions: Parameters<typeof startPolarFake>[0] = {},
+  httpOptions: Parameters<typeof createHttpClient>[0] = {},
+) {
   const fake = await startPolarFake({ today: TODAY, days: 60, seed: 7, ...fakeOptions });
   const t = await createTestApp(
     variant,
@@ -26,7 +31,7 @@ export async function startPolarStack(variant: DatabaseVariant, env: Record<stri
       SYNC_INTERVAL_SECONDS: '0',
       ...env,
     },
-    { http: createHttpClient({ baseDelayMs: 5, maxDelayMs: 2000 }), today: () => TODAY },
+    { http: createHttpClient({ baseDelayMs: 5, maxDelayMs: 2000, ...httpOptions }), today: () => TODAY },
   );
   return { fake, t };
 }

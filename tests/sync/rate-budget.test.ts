@@ -13,11 +13,11 @@ import { commaSeparatedWindows } from '../../src/providers/rate-limit.js';
 import { RateBudgets, RateBudgetWait, budgetedHttp } from '../../src/sync/rate-budget.js';
 import { WEBHOOK_JOB_PRIORITY } from '../../src/sync/engine.js';
 import { toProgress } from '../../src/sync/progress.js';
-import { startPolarFake, type PolarFake } from '../fakes/polar/index.js';
+import type { PolarFake } from '../fakes/polar/index.js';
 import { databaseVariants, openTestDatabase, type TestDatabase } from '../support/databases.js';
-import { connectPolar, ENCRYPTION_KEY, TODAY } from '../support/polar-app.js';
+import { connectPolar, startPolarStack, stopPolarStack } from '../support/polar-app.js';
 import { createUser, fromGlobalId } from '../support/polar-oauth-helpers.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
 
 describe('rate-limit headers', () => {
   test("Polar's \"short, long\" lists become two windows with absolute resets", () => {
@@ -101,29 +101,14 @@ describe.each(databaseVariants())(`a ${DAYS}-day Polar backfill under the rate l
   let t: TestApp;
 
   beforeAll(async () => {
-    fake = await startPolarFake({ today: TODAY, days: DAYS, seed: 3, rateLimit: { shortTerm: LIMIT, shortTermSeconds: PERIOD_SECONDS } });
-    t = await createTestApp(
+    ({ fake, t } = await startPolarStack(
       variant,
-      {
-        POLAR_CLIENT_ID: fake.clientId,
-        POLAR_CLIENT_SECRET: fake.clientSecret,
-        POLAR_AUTHORIZATION_URL: fake.authorizationUrl,
-        POLAR_TOKEN_URL: fake.tokenUrl,
-        POLAR_API_URL: fake.apiUrl,
-        PUBLIC_URL: 'http://gateway.test',
-        OAUTH_REDIRECT_ALLOWLIST: 'https://app.example.com/',
-        ENCRYPTION_KEY,
-        SYNC_BACKFILL_DAYS: String(DAYS),
-        SYNC_POLLING_INTERVAL_SECONDS: '1',
-        SYNC_INTERVAL_SECONDS: '0',
-      },
-      { http: createHttpClient({ baseDelayMs: 5, maxDelayMs: 100 }), today: () => TODAY },
-    );
+      { SYNC_BACKFILL_DAYS: String(DAYS) },
+      { days: DAYS, seed: 3, rateLimit: { shortTerm: LIMIT, shortTermSeconds: PERIOD_SECONDS } },
+      { maxDelayMs: 100 },
+    ));
   }, 60_000);
-  afterAll(async () => {
-    await t.close();
-    await fake.close();
-  });
+  afterAll(() => stopPolarStack({ fake, t }));
 
   it('completes: windows wait for the budget across periods, keep their progress, and no periodic run joins', async () => {
     const prisma = t.database.prisma;
