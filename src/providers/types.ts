@@ -98,6 +98,13 @@ export interface DataTypeDefinition {
   maxHistoryDays: number | null;
   /** `resume`: the last stored batch's RawBatch.resume of an earlier, interrupted run of this window. */
   fetch(connection: ConnectionContext, window: SyncWindow, resume?: Json): AsyncIterable<RawBatch>;
+  /**
+   * The named records (providerRecordIds a webhook event announced), for providers whose
+   * deliveries name a changed record but no date (WHOOP): a webhook upsert event with a
+   * providerRecordId of a type that has fetchById is fetched by id instead of by window. A record
+   * the provider no longer has is simply not yielded.
+   */
+  fetchById?(connection: ConnectionContext, ids: string[]): AsyncIterable<RawBatch>;
   /** Pure: raw payload -> normalized records, or a reasoned skip. */
   map(payload: unknown): MapOutcome;
 }
@@ -108,7 +115,10 @@ export interface WebhookEvent {
   dataType: string;
   /** revoke: the user withdrew our access at the provider (the connection becomes REVOKED and stops syncing). */
   action: 'upsert' | 'delete' | 'revoke';
-  /** The changed object, when the provider names it. */
+  /**
+   * The changed object, when the provider names it: a delete removes the record with this id; an
+   * upsert of a data type with fetchById fetches it by id (else the event's window is fetched).
+   */
   providerRecordId?: string;
   /** The local date the change concerns, when the provider names it. */
   date?: string;
@@ -122,6 +132,12 @@ export type WebhookVerdict =
   | { kind: 'events'; events: WebhookEvent[]; ignored: string[] };
 
 export interface WebhookHandler {
+  /**
+   * Where handle()'s `secret` comes from: the stored registration's secret (default; Polar, Oura),
+   * or the app's configured client secret, for providers that sign with it and have no
+   * registration API (WHOOP).
+   */
+  secret?: 'registration' | 'clientSecret';
   /**
    * Checks the signature (constant time) and parses the delivery. Never throws for bad input.
    * `registration`: this deployment's stored webhook registration (null: none), for providers whose
@@ -238,7 +254,7 @@ export interface ProviderDeclaration {
   simulator: {
     authorizationPath: string;
     tokenPath: string;
-    /** Path of the API base on the simulator (Strava: /api/v3, its real base's path); default: its root. */
+    /** Path of the API base on the simulator (Strava: /api/v3, WHOOP: /developer, their real bases' paths); default: its root. */
     apiPath?: string;
     start(options: SimulatorOptions): Promise<RunningSimulator>;
   };

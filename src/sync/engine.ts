@@ -75,7 +75,12 @@ export interface WindowJob {
   /** Set when the window was delayed mid-way: where to continue (RawBatch.resume) and what it had stored. */
   resume?: Json;
   carried?: StoreCounts;
+  /** Fetch these records by id (DataTypeDefinition.fetchById) instead of the window (webhook events naming records). */
+  ids?: string[];
 }
+
+/** A window's key in SyncRun.doneWindows (and its job's singleton key after the run id). */
+export const windowKeyOf = (job: Pick<WindowJob, 'dataType' | 'from' | 'ids'>): string => (job.ids ? `${job.dataType}:ids` : `${job.dataType}:${job.from}`);
 
 /** One connection's share of a webhook group commit (requestCoalescedSyncs). */
 export interface CoalescedSyncRequest {
@@ -83,6 +88,8 @@ export interface CoalescedSyncRequest {
   provider: Provider;
   window: SyncWindow;
   dataTypes: string[];
+  /** Per data type, records to fetch by id (its fetchById), beside the windows of `dataTypes`. */
+  ids?: Record<string, string[]>;
 }
 
 export interface SyncEngineDeps {
@@ -289,7 +296,9 @@ export class SyncEngine {
       request,
       dataTypes: this.adapterFor(request.provider).dataTypes.filter((d) => request.dataTypes.includes(d.name)),
     }));
-    const pending = await this.pendingRunsCovering(tx, kind, planned.map(({ request, dataTypes }) => ({ connectionId: request.connectionId, window: request.window, dataTypes: dataTypes.map((d) => d.name) })));
+    // Records named by id are fetched by a run of their own: no pending run covers them.
+    const joinable = planned.filter(({ request }) => !request.ids);
+    const pending = await this.pendingRunsCovering(tx, kind, joinable.map(({ request, dataTypes }) => ({ connectionId: request.connectionId, window: request.window, dataTypes: dataTypes.map((d) => d.name) })));
     const runs: Prisma.SyncRunCreateManyInput[] = [];
     const jobs: PgBoss.JobInsert<WindowJob>[] = [];
     for (const { request, dataTypes } of planned) {
@@ -299,19 +308,20 @@ export class SyncEngine {
         continue;
       }
       const runId = randomUUID();
-      const windows = dataTypes.flatMap((dataType) => planWindows(dataType, request.window, today).map((w) => ({ dataType: dataType.name, ...w })));
+      const windows: Omit<WindowJob, 'runId' | 'connectionId'>[] = dataTypes.flatMap((dataType) => planWindows(dataType, request.window, today).map((w) => ({ dataType: dataType.name, ...w })));
+      for (const [dataType, ids] of Object.entries(request.ids ?? {})) windows.push({ dataType, ...request.window, ids });
       runs.push({
         id: runId,
         connectionId: request.connectionId,
         kind,
         windowFrom: new Date(`${request.window.from}T00:00:00Z`),
         windowTo: new Date(`${request.window.to}T00:00:00Z`),
-        dataTypes: dataTypes.map((d) => d.name),
+        dataTypes: [...new Set([...dataTypes.map((d) => d.name), ...Object.keys(request.ids ?? {})])],
         windowsTotal: windows.length,
         ...(windows.length === 0 ? { status: 'SUCCEEDED' as const, finishedAt: new Date() } : {}),
       });
       for (const w of windows) {
-        jobs.push({ name: WINDOW_QUEUE, data: { runId, connectionId: request.connectionId, ...w }, singletonKey: `${runId}:${w.dataType}:${w.from}`, priority: WEBHOOK_JOB_PRIORITY });
+        jobs.push({ name: WINDOW_QUEUE, data: { runId, connectionId: request.connectionId, ...w }, singletonKey: `${runId}:${windowKeyOf(w)}`, priority: WEBHOOK_JOB_PRIORITY });
       }
       outcome.set(request.connectionId, { runId, joined: false });
     }
@@ -346,6 +356,7 @@ export class SyncEngine {
       ), waiting AS (
         SELECT split_part(singleton_key, ':', 1) AS "runId", count(*)::int AS n FROM pgboss.job
         WHERE name = ${WINDOW_QUEUE} AND state < 'active' AND state = 'created' AND split_part(singleton_key, ':', 1) IN (SELECT "id" FROM runs)
+          AND split_part(singleton_key, ':', 3) <> 'ids'
         GROUP BY 1
       )
       SELECT runs."id", runs."connectionId", runs."windowFrom", runs."windowTo", runs."dataTypes", runs."windowsTotal", COALESCE(waiting.n, 0)::int AS "waiting"
@@ -427,10 +438,11 @@ export class SyncEngine {
     for (const run of candidates) {
       if (run.windowsTotal === 0) continue;
       const [jobs] = await prisma.$queryRawUnsafe<{ total: number; waiting: number }[]>(
-        `SELECT count(*)::int AS total, (count(*) FILTER (WHERE state = 'created'))::int AS waiting FROM pgboss.job WHERE name = $1 AND singleton_key LIKE $2`,
+        `SELECT count(*)::int AS total, (count(*) FILTER (WHERE state = 'created' AND split_part(singleton_key, ':', 3) <> 'ids'))::int AS waiting FROM pgboss.job WHERE name = $1 AND singleton_key LIKE $2`,
         WINDOW_QUEUE,
         `${run.id}:%`,
       );
+      // A run fetching records by id covers no window for them: never joined (waiting < total).
       if (jobs && jobs.total === run.windowsTotal && jobs.waiting === run.windowsTotal) return run;
     }
     return null;
@@ -528,7 +540,9 @@ export class SyncEngine {
     const { context, adapter, provider, userId } = await this.connectionContext(job.connectionId, priority);
     const definition = adapter.dataTypes.find((d) => d.name === job.dataType);
     if (!definition) throw new PermanentSyncError(`${adapter.displayName} has no data type "${job.dataType}"`);
-    for await (const batch of definition.fetch(context, { from: job.from, to: job.to }, progress.resume)) {
+    if (job.ids && !definition.fetchById) throw new PermanentSyncError(`${adapter.displayName} cannot fetch "${job.dataType}" by id`);
+    const batches = job.ids ? definition.fetchById!(context, job.ids) : definition.fetch(context, { from: job.from, to: job.to }, progress.resume);
+    for await (const batch of batches) {
       addCounts(
         progress.counts,
         await storeItems(this.deps.prisma, { userId, provider }, batch.items, (p) => definition.map(p), {
@@ -626,7 +640,7 @@ export class SyncEngine {
   private async finishWindow(job: WindowJob, counts: StoreCounts, error: string | null): Promise<void> {
     const { prisma } = this.deps;
     const runId = job.runId;
-    const windowKey = `${job.dataType}:${job.from}`;
+    const windowKey = windowKeyOf(job);
     // Counted once per window, whatever happens to the job: the condition, the counters and the
     // appended reasons are one statement, so concurrent windows of one run never lose each other's
     // reasons (bounded to MAX_SKIPPED_REASONS, first come first kept).

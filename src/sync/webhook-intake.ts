@@ -189,13 +189,19 @@ export class WebhookIntake {
             revoked.add(connection.id);
             continue;
           }
-          const day = event.date ?? today;
           const request = requests.get(connection.id) ?? { connectionId: connection.id, provider, window: { from: yesterday, to: today }, dataTypes: [] };
+          requests.set(connection.id, request);
+          queued[index].add(connection.id);
+          // A named record of a type fetchable by id: fetched alone, not its window.
+          if (event.providerRecordId && sync.adapterFor(provider).dataTypes.some((d) => d.name === event.dataType && d.fetchById)) {
+            const ids = (request.ids ??= {});
+            ids[event.dataType] = [...new Set([...(ids[event.dataType] ?? []), event.providerRecordId])];
+            continue;
+          }
+          const day = event.date ?? today;
           if (!request.dataTypes.includes(event.dataType)) request.dataTypes.push(event.dataType);
           if (day < request.window.from) request.window.from = day;
           if (day > request.window.to) request.window.to = day;
-          requests.set(connection.id, request);
-          queued[index].add(connection.id);
         }
         // Access withdrawn at the provider: the connection stops syncing (its queued windows end at
         // their start, the periodic sync skips it) and nothing is asked for it in this group.

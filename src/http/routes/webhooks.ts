@@ -10,6 +10,7 @@ import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { Provider } from '../../generated/prisma/enums.js';
 import type { Logger } from '../../logger.js';
 import { providerBySlug } from '../../providers/registry.js';
+import type { WebhookVerdict } from '../../providers/types.js';
 import type { TokenCipher } from '../../security/crypto.js';
 import type { SyncEngine } from '../../sync/engine.js';
 import { unusableEvent, WebhookIntake, WebhookIntakeClosedError, WebhookIntakeOverloadedError, type WebhookIntakeOptions } from '../../sync/webhook-intake.js';
@@ -132,15 +133,21 @@ export function useWebhookRoutes(deps: WebhookRouteDeps): WebhookRoutes {
       }
       const rawBody = await readLimited(request, MAX_WEBHOOK_BODY_BYTES);
       if (!rawBody) return endResponse(json(413, { error: 'payload too large' }));
-      let cached = secrets.get(adapter.id);
-      const fresh = !cached || Date.now() - cached.readAt > SECRET_CACHE_MS;
-      if (fresh) cached = await readSecret(adapter.id);
-      const registrationOf = (entry: { externalId: string | null }) => (entry.externalId === null ? null : { externalId: entry.externalId });
-      let verdict = adapter.webhooks.handle({ rawBody, headers: request.headers }, cached!.secret, registrationOf(cached!));
-      // A secret (or subscription) read a moment ago may just have been replaced: re-read it before refusing.
-      if (verdict.kind === 'rejected' && !fresh) {
-        const reread = await readSecret(adapter.id);
-        verdict = adapter.webhooks.handle({ rawBody, headers: request.headers }, reread.secret, registrationOf(reread));
+      let verdict: WebhookVerdict;
+      if (adapter.webhooks.secret === 'clientSecret') {
+        // Deliveries come from the real provider: its configured client secret, never the sandbox's.
+        verdict = adapter.webhooks.handle({ rawBody, headers: request.headers }, adapter.settings(deps.config, { sandbox: false }).credentials?.clientSecret ?? null, null);
+      } else {
+        let cached = secrets.get(adapter.id);
+        const fresh = !cached || Date.now() - cached.readAt > SECRET_CACHE_MS;
+        if (fresh) cached = await readSecret(adapter.id);
+        const registrationOf = (entry: { externalId: string | null }) => (entry.externalId === null ? null : { externalId: entry.externalId });
+        verdict = adapter.webhooks.handle({ rawBody, headers: request.headers }, cached!.secret, registrationOf(cached!));
+        // A secret (or subscription) read a moment ago may just have been replaced: re-read it before refusing.
+        if (verdict.kind === 'rejected' && !fresh) {
+          const reread = await readSecret(adapter.id);
+          verdict = adapter.webhooks.handle({ rawBody, headers: request.headers }, reread.secret, registrationOf(reread));
+        }
       }
       if (verdict.kind === 'rejected') {
         deps.logger.warn('webhook rejected', { provider: adapter.id, status: verdict.status, reason: verdict.reason });
