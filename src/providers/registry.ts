@@ -6,8 +6,9 @@ import type { Provider } from '../generated/prisma/enums.js';
 import { ouraAdapter } from './oura/index.js';
 import { polarAdapter } from './polar/index.js';
 import type { ProviderAdapter } from './types.js';
+import { whoopAdapter } from './whoop/index.js';
 
-export const PROVIDERS: readonly ProviderAdapter[] = [polarAdapter, ouraAdapter];
+export const PROVIDERS: readonly ProviderAdapter[] = [polarAdapter, ouraAdapter, whoopAdapter];
 
 export function providerById(id: Provider): ProviderAdapter {
   const adapter = PROVIDERS.find((p) => p.id === id);

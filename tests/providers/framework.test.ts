@@ -66,21 +66,21 @@ describe('provider declarations drive the configuration', () => {
 
   test('default priorities follow the declared ranks, ties in registry order; overrides must name known providers', () => {
     const config = loadConfig({}, declarations);
-    expect(config.providerPriority.recovery).toEqual(['ACME', 'OURA', 'POLAR']);
-    expect(config.providerPriority.sleep).toEqual(['OURA', 'POLAR', 'ACME']);
-    expect(config.providerPriority.workout).toEqual(['POLAR', 'OURA', 'ACME']);
+    expect(config.providerPriority.recovery).toEqual(['ACME', 'OURA', 'POLAR', 'WHOOP']);
+    expect(config.providerPriority.sleep).toEqual(['OURA', 'POLAR', 'WHOOP', 'ACME']);
+    expect(config.providerPriority.workout).toEqual(['POLAR', 'OURA', 'WHOOP', 'ACME']);
     // Listed ones first, the rest in the default order.
-    expect(loadConfig({ PROVIDER_PRIORITY_WORKOUT: 'acme' }, declarations).providerPriority.workout).toEqual(['ACME', 'POLAR', 'OURA']);
-    expect(() => loadConfig({ PROVIDER_PRIORITY_SLEEP: 'acme,garmin' }, declarations)).toThrow('PROVIDER_PRIORITY_SLEEP names unknown providers: GARMIN (known: polar, oura, acme)');
+    expect(loadConfig({ PROVIDER_PRIORITY_WORKOUT: 'acme' }, declarations).providerPriority.workout).toEqual(['ACME', 'POLAR', 'OURA', 'WHOOP']);
+    expect(() => loadConfig({ PROVIDER_PRIORITY_SLEEP: 'acme,garmin' }, declarations)).toThrow('PROVIDER_PRIORITY_SLEEP names unknown providers: GARMIN (known: polar, oura, whoop, acme)');
   });
 
   test('the registered providers keep their documented defaults', () => {
     const config = loadConfig({});
     expect(config.providerPriority).toEqual({
-      sleep: ['OURA', 'POLAR'],
-      recovery: ['OURA', 'POLAR'],
-      activity: ['POLAR', 'OURA'],
-      workout: ['POLAR', 'OURA'],
+      sleep: ['OURA', 'POLAR', 'WHOOP'],
+      recovery: ['OURA', 'POLAR', 'WHOOP'],
+      activity: ['POLAR', 'OURA', 'WHOOP'],
+      workout: ['POLAR', 'OURA', 'WHOOP'],
     });
     expect(config.providers.oura.extras).toEqual({ webhookVerificationToken: null });
   });

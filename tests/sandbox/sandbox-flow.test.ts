@@ -23,11 +23,12 @@ describe.each(databaseVariants())('sandbox providers (%s)', (variant) => {
   }, 60_000);
   afterAll(() => served?.close());
 
-  it('lists both providers as available sandboxes', async () => {
+  it('lists every provider as an available sandbox', async () => {
     const res = await t.graphql('{ providers { id available sandbox } }');
     expect(res.body.data.providers).toEqual([
       { id: 'POLAR', available: true, sandbox: true },
       { id: 'OURA', available: true, sandbox: true },
+      { id: 'WHOOP', available: true, sandbox: true },
     ]);
   });
 
@@ -65,7 +66,7 @@ describe.each(databaseVariants())('sandbox providers (%s)', (variant) => {
     const remote = { url, key: TEST_ADMIN_KEY };
     const lines: string[] = [];
     const result = await runDemo(remote, { externalId: 'demo', days: 14, log: (line) => lines.push(line) });
-    expect(result.connections.map((c) => c.provider)).toEqual(['POLAR', 'OURA']);
+    expect(result.connections.map((c) => c.provider)).toEqual(['POLAR', 'OURA', 'WHOOP']);
     expect(lines.join('\n')).toMatch(/POLAR .*100%/);
     expect(lines.join('\n')).toMatch(/OURA .*100%/);
     expect(demoInstructions(remote, result)).toContain('query Days(');
@@ -83,12 +84,15 @@ describe.each(databaseVariants())('sandbox providers (%s)', (variant) => {
       expect.arrayContaining([
         { provider: 'POLAR', sandbox: true, status: 'ACTIVE' },
         { provider: 'OURA', sandbox: true, status: 'ACTIVE' },
+        { provider: 'WHOOP', sandbox: true, status: 'ACTIVE' },
       ]),
     );
     const polarWorkouts = user.days.flatMap((d: any) => d.workouts).filter((w: any) => w.source.provider === 'POLAR');
     const ouraSleep = user.days.flatMap((d: any) => d.sleep).filter((s: any) => s.source.provider === 'OURA');
     expect(polarWorkouts.length).toBeGreaterThan(3);
     expect(ouraSleep.length).toBeGreaterThan(7);
+    // The WHOOP simulator: a night per day of the window (the newest one included).
+    expect(user.days.flatMap((d: any) => d.sleep).filter((s: any) => s.source.provider === 'WHOOP').length).toBeGreaterThan(7);
     // Sandbox connections are marked in the logs.
     expect(t.logLines.some((l) => /provider connected/.test(l) && /"sandbox":true/.test(l))).toBe(true);
     expect(t.logLines.some((l) => /sync planned/.test(l) && /"sandbox":true/.test(l))).toBe(true);
@@ -163,6 +167,7 @@ describe('SANDBOX=false', () => {
       expect(res.body.data.providers).toEqual([
         { id: 'POLAR', available: false, sandbox: false },
         { id: 'OURA', available: false, sandbox: false },
+        { id: 'WHOOP', available: false, sandbox: false },
       ]);
       expect(t.app.sandbox).toBeNull();
       const mounted = await t.app.yoga.fetch('http://localhost/sandbox/polar/oauth2/authorization');
