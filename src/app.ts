@@ -14,6 +14,7 @@ import { ConnectionService } from './connections/service.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { useOAuthCallback } from './http/routes/oauth-callback.js';
+import { useLandingPages } from './http/routes/landing.js';
 import { useSandboxRoutes } from './http/routes/sandbox.js';
 import { useWebhookRoutes } from './http/routes/webhooks.js';
 import { PrincipalRateLimits } from './http/use-rate-limit.js';
@@ -122,6 +123,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         useMcpEndpoint({ services, logger, rateLimits, today }),
         ...(sandbox ? [useSandboxRoutes(sandbox)] : []),
         useOAuthCallback({ prisma, config, cipher, connections, logger }),
+        useLandingPages(config),
         webhookRoutes,
       ],
     });

@@ -98,13 +98,12 @@ export async function runDemo(remote: Remote, options: DemoOptions): Promise<Dem
       .createUser.id;
   log(`  user      ${options.externalId} (${userId})${existing.userByExternalId ? ', already there' : ', created'}`);
 
-  const redirectUri = options.redirectUri ?? `${remote.url}/health`;
   const connections: DemoResult['connections'] = [];
   for (const provider of sandboxed) {
     const { connectProvider } = await graphql<{ connectProvider: { authorizationUrl: string } }>(
       remote,
-      'mutation($u: ID!, $p: Provider!, $r: String!) { connectProvider(input: { userId: $u, provider: $p, redirectUri: $r }) { authorizationUrl } }',
-      { u: userId, p: provider.id, r: redirectUri },
+      'mutation($u: ID!, $p: Provider!, $r: String) { connectProvider(input: { userId: $u, provider: $p, redirectUri: $r }) { authorizationUrl } }',
+      { u: userId, p: provider.id, r: options.redirectUri ?? null },
     );
     const connectionId = await followSandboxConsent(remote, connectProvider.authorizationUrl);
     log(`  ${provider.id.padEnd(5)} connected to the sandbox (connection ${connectionId}); backfill running`);

@@ -27,8 +27,8 @@ export const GRAPHIQL_DEFAULT_QUERY = `# Wearable health graph
 #
 # This document holds one named operation per step: put the cursor in one and press
 # Ctrl-Enter (or pick it from the run button's menu). Variables go in the "Variables" tab, e.g.
-#   { "externalId": "alice", "userId": "VXNlcjo...", "redirectUri": "http://localhost:4000/health",
-#     "from": "2026-01-01", "to": "2026-01-14", "connectionId": "Q29ubmVjdGlvbjo..." }
+#   { "externalId": "alice", "userId": "VXNlcjo...", "from": "2026-01-01", "to": "2026-01-14",
+#     "connectionId": "Q29ubmVjdGlvbjo..." }
 # Without Polar/Oura credentials the providers are the built-in SANDBOX simulators (generated
 # data, a consent page with one "Allow" button). Shortcut for steps 1-4:
 #   API_KEY=whg_... npm run cli -- demo      (prints the variables for Days)
@@ -44,14 +44,15 @@ mutation CreateUser($externalId: String!) {
 }
 
 # 2. Connect Polar: open the returned authorizationUrl in a new browser tab and allow access.
-#    The gateway handles the callback, then sends the browser to redirectUri (must be on
-#    OAUTH_REDIRECT_ALLOWLIST; default: anything on this server's origin) and starts the backfill.
-mutation ConnectPolar($userId: ID!, $redirectUri: String!) {
+#    The gateway handles the callback, starts the backfill and shows "Connected Polar — you can
+#    close this tab" (its /connected page). Your app passes its own redirectUri instead (it must
+#    fall under OAUTH_REDIRECT_ALLOWLIST; default: anything on this server's origin).
+mutation ConnectPolar($userId: ID!, $redirectUri: String) {
   connectProvider(input: { userId: $userId, provider: POLAR, redirectUri: $redirectUri }) { authorizationUrl }
 }
 
 # 3. Connect Oura the same way.
-mutation ConnectOura($userId: ID!, $redirectUri: String!) {
+mutation ConnectOura($userId: ID!, $redirectUri: String) {
   connectProvider(input: { userId: $userId, provider: OURA, redirectUri: $redirectUri }) { authorizationUrl }
 }
 

@@ -36,6 +36,9 @@ export function callbackUrl(config: Config, adapter: Pick<ProviderAdapter, 'slug
  * `..`, `%2e`). Encoded slashes and backslashes (`%2F`, `%5C`), which servers decode into
  * another path after this check, and userinfo are refused outright.
  */
+/** OAUTH_REDIRECT_ALLOWLIST, or PUBLIC_URL's origin when it is empty. */
+export const allowedRedirects = (config: Config): string[] => (config.oauthRedirectAllowlist.length ? config.oauthRedirectAllowlist : [new URL(config.publicUrl).origin + '/']);
+
 export function isAllowedRedirect(config: Config, redirectUri: string): boolean {
   let target: URL;
   try {
@@ -45,8 +48,7 @@ export function isAllowedRedirect(config: Config, redirectUri: string): boolean 
   }
   if (target.protocol !== 'https:' && target.protocol !== 'http:') return false;
   if (target.username || target.password || /%2f|%5c/i.test(target.pathname)) return false;
-  const allowlist = config.oauthRedirectAllowlist.length ? config.oauthRedirectAllowlist : [new URL(config.publicUrl).origin + '/'];
-  return allowlist.some((entry) => {
+  return allowedRedirects(config).some((entry) => {
     let allowed: URL;
     try {
       allowed = new URL(entry);

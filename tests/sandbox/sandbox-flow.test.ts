@@ -62,6 +62,34 @@ describe.each(databaseVariants())('sandbox providers (%s)', (variant) => {
     expect(final.searchParams.get('status')).toBe('connected');
   }, 60_000);
 
+  it("without redirectUri the browser lands on the gateway's own page (\"Connected Oura — you can close this tab\", or the error); / says what the server is", async () => {
+    const created = await t.graphql('mutation { createUser(input: { externalId: "landing" }) { id } }');
+    const started = await t.graphql('mutation($u: ID!) { connectProvider(input: { userId: $u, provider: OURA }) { authorizationUrl } }', { u: created.body.data.createUser.id });
+    expect(started.body.errors).toBeUndefined();
+    const consent = started.body.data.connectProvider.authorizationUrl;
+    const allowed = await fetch(consent, { method: 'POST', body: new URLSearchParams({ decision: 'allow' }), redirect: 'manual' });
+    const done = await fetch(allowed.headers.get('location')!, { redirect: 'manual' });
+    const final = new URL(done.headers.get('location')!);
+    expect(final.origin + final.pathname).toBe(`${url}/connected`);
+    expect(final.searchParams.get('provider')).toBe('oura');
+    const landed = await fetch(final);
+    expect(landed.status).toBe(200);
+    expect(landed.headers.get('content-type')).toContain('text/html');
+    expect(await landed.text()).toContain('<h1>Connected Oura — you can close this tab</h1>');
+
+    const failed = await (await fetch(`${url}/connected?status=error&provider=polar&reason=${encodeURIComponent('access_denied<script>')}`)).text();
+    expect(failed).toContain('Connecting Polar failed');
+    expect(failed).toContain('access_denied&#60;script&#62;');
+    expect(failed).not.toContain('<script>');
+    const home = await fetch(`${url}/`);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain(`${url}/graphql`);
+
+    const refused = await t.graphql('mutation($u: ID!) { connectProvider(input: { userId: $u, provider: OURA, redirectUri: "https://elsewhere.example/done" }) { authorizationUrl } }', { u: created.body.data.createUser.id });
+    expect(refused.body.errors![0].message).toContain(`(${url}/)`);
+    expect(refused.body.errors![0].message).toContain(`left out for ${url}/connected`);
+  }, 60_000);
+
   it('the demo flow connects both sandboxes, backfills, and days() shows Polar workouts next to Oura sleep', async () => {
     const remote = { url, key: TEST_ADMIN_KEY };
     const lines: string[] = [];

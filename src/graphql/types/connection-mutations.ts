@@ -1,5 +1,6 @@
 import { createGraphQLError } from 'graphql-yoga';
-import { isAllowedRedirect, OAuthFlowError, startAuthorization } from '../../oauth/flow.js';
+import { defaultRedirectUri } from '../../http/routes/landing.js';
+import { allowedRedirects, isAllowedRedirect, OAuthFlowError, startAuthorization } from '../../oauth/flow.js';
 import { PROVIDERS } from '../../providers/registry.js';
 import { dateRange } from '../dates.js';
 import { builder } from '../builder.js';
@@ -18,8 +19,10 @@ const ConnectProviderInput = builder.inputType('ConnectProviderInput', {
     userId: t.globalID({ description: 'The user (global ID). Required with an API key; a user token may leave it out (its own user).' }),
     provider: t.field({ type: ProviderEnum, required: true, description: 'The provider to connect.' }),
     redirectUri: t.string({
-      required: true,
-      description: 'Where the browser returns afterwards, with status=connected&connectionId=... or status=error&reason=.... Must match OAUTH_REDIRECT_ALLOWLIST.',
+      required: false,
+      description:
+        'Where the browser returns afterwards, with status=connected&provider=...&connectionId=... or status=error&reason=...&provider=.... Must fall under an entry of ' +
+        'OAUTH_REDIRECT_ALLOWLIST. Default: the gateway\'s own page PUBLIC_URL/connected ("Connected Polar — you can close this tab", or the error).',
     }),
   }),
 });
@@ -43,15 +46,17 @@ builder.mutationFields((t) => ({
       if (!userId) throw badInput('userId is required with an API key');
       const user = await ctx.prisma.user.findUnique({ where: { id: userId }, select: { id: true } });
       if (!user) throw createGraphQLError('No such user', { extensions: { code: 'NOT_FOUND' } });
-      if (!isAllowedRedirect(ctx.config, input.redirectUri)) {
-        throw badInput('redirectUri is not allowed: it must start with an entry of OAUTH_REDIRECT_ALLOWLIST');
+      // The gateway's own result page is always allowed: it is not a redirect anywhere else.
+      const redirectUri = input.redirectUri ?? defaultRedirectUri(ctx.config);
+      if (input.redirectUri != null && !isAllowedRedirect(ctx.config, redirectUri)) {
+        throw badInput(`redirectUri is not allowed: it must fall under an entry of OAUTH_REDIRECT_ALLOWLIST (${allowedRedirects(ctx.config).join(', ')}), or be left out for ${defaultRedirectUri(ctx.config)}`);
       }
       const adapter = PROVIDERS.find((p) => p.id === input.provider);
       if (!adapter) {
         throw createGraphQLError(`${input.provider} is not supported by this gateway yet`, { extensions: { code: 'PROVIDER_UNAVAILABLE' } });
       }
       try {
-        return { authorizationUrl: await startAuthorization(ctx, adapter, { userId: user.id, redirectUri: input.redirectUri }) };
+        return { authorizationUrl: await startAuthorization(ctx, adapter, { userId: user.id, redirectUri }) };
       } catch (error) {
         if (error instanceof OAuthFlowError) {
           throw createGraphQLError(error.message, { extensions: { code: 'PROVIDER_UNAVAILABLE' } });
