@@ -8,6 +8,7 @@ import type { ScoresEngine } from '../derived/jobs.js';
 import type { SyncEngine } from '../sync/engine.js';
 import { createDayLoader } from './loaders/days.js';
 import { createScoresLoader } from './loaders/scores.js';
+import { createSeriesLoaders } from './loaders/series.js';
 
 /** Long-lived services the resolvers may use. */
 export interface AppServices {
@@ -32,5 +33,5 @@ export interface GraphQLContext extends AppServices {
 
 /** `prisma`: the unconfined client (the days loader reads its driver directly); user ids pass the boundary first. */
 export function createLoaders(prisma: PrismaClient, boundary: AccessBoundary) {
-  return { days: createDayLoader(prisma, boundary), scores: createScoresLoader(prisma, boundary) };
+  return { days: createDayLoader(prisma, boundary), scores: createScoresLoader(prisma, boundary), ...createSeriesLoaders(prisma, boundary) };
 }

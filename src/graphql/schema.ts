@@ -13,6 +13,7 @@ import './types/score.js';
 import './types/day.js';
 import './types/connection.js';
 import './types/user.js';
+import './types/series.js';
 import './types/api-key.js';
 import './types/user-token.js';
 import './types/provider.js';

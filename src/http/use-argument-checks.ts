@@ -41,6 +41,11 @@ export interface ArgumentCheckExtensions {
   maxLength?: number;
   /** On a field with `from`/`to`: the widest range in days (default MAX_RANGE_DAYS). */
   maxRangeDays?: number;
+  /**
+   * On a field: a check of its coerced arguments together (e.g. a series' bucket against its span),
+   * run after the range check; the problem names the argument refused.
+   */
+  checkArguments?: (args: Record<string, unknown>) => { argument: string; message: string } | null;
 }
 
 const isCursorArgument = (name: string) => name === 'after' || name === 'before';
@@ -57,7 +62,8 @@ function isPothosCursor(value: string): boolean {
  * - dates and instants: between 0001-01-01 and 9999-12-31 (the scalars accept year 0, PostgreSQL not);
  * - global IDs: well-formed and of a type the argument accepts (a Node type, or the `for` types);
  * - cursors: ones this API gave out;
- * - `from`/`to` pairs: `to` not before `from`, and at most `maxRangeDays` (366) days apart.
+ * - `from`/`to` pairs: `to` not before `from`, and at most `maxRangeDays` (366) days apart;
+ * - a field's own `checkArguments` (series: metric, bucket against span, aggregate).
  * A refused argument answers BAD_USER_INPUT naming it (`extensions.argument`) and the limit, and
  * nothing runs: no resolver sees it, so no half-resolved parent is nulled by it.
  */
@@ -93,6 +99,8 @@ export function useArgumentChecks(schema: GraphQLSchema): Plugin {
             checkValue(arg.name, arg.type, values[arg.name], arg, argNode);
           }
           checkRange(field as GraphQLField<unknown, unknown>, values, node);
+          const problem = (field.extensions as ArgumentCheckExtensions | undefined)?.checkArguments?.(values);
+          if (problem) throw badArgument(problem.argument, problem.message, node);
         },
       }),
     );
