@@ -91,7 +91,8 @@ function literal(type: GraphQLInputType, name: string): string | null {
     case 'Boolean':
       return 'false';
     case 'String':
-      return '"x"';
+      // A series needs a metric that exists (one valid at every bucket size), else the walk is refused before it runs.
+      return name === 'metric' ? '"weight_kg"' : '"x"';
     default:
       return null;
   }
