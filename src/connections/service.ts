@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { Connection, PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import type { ProviderAdapter, TokenResult } from '../providers/types.js';
+import { isDeviceProvider } from '../providers/registry.js';
 import type { TokenCipher } from '../security/crypto.js';
 import type { SyncEngine } from '../sync/engine.js';
 
@@ -71,9 +72,10 @@ export class ConnectionService {
   async disconnect(connectionId: string, options: { deleteData: boolean }): Promise<{ deregistered: boolean }> {
     const { prisma, sync, logger } = this.deps;
     const connection = await prisma.connection.findUniqueOrThrow({ where: { id: connectionId } });
-    const adapter = sync.adapterFor(connection.provider);
+    // A device provider (data pushed from the phone) has nobody to de-register at.
+    const adapter = isDeviceProvider(connection.provider) ? null : sync.adapterFor(connection.provider);
     let deregistered = false;
-    if (adapter.deregister && connection.accessTokenEncrypted && connection.status === 'ACTIVE') {
+    if (adapter?.deregister && connection.accessTokenEncrypted && connection.status === 'ACTIVE') {
       try {
         const { context } = await sync.connectionContext(connection.id, 'interactive');
         await adapter.deregister(context);

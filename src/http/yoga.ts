@@ -26,6 +26,8 @@ export interface YogaOptions {
   plugins?: Plugin[];
   /** Shared with the other APIs on this server (MCP); default: GraphQL's own. */
   rateLimits?: PrincipalRateLimits;
+  /** Path prefixes whose routes enforce their own body limits (the push contract). */
+  ownBodyLimits?: readonly string[];
 }
 
 /** CORS_ORIGINS: '*' any origin, a list (others get no CORS headers), null none at all. No cookies are used, so never credentials. */
@@ -67,7 +69,7 @@ const LIST_LIMITS: ListLimits = {
   listLengthOverrides: { '_entities.representations': 1000 },
 };
 
-export function createYogaServer({ services, logger, plugins = [], rateLimits }: YogaOptions) {
+export function createYogaServer({ services, logger, plugins = [], rateLimits, ownBodyLimits = [] }: YogaOptions) {
   const limits = services.config.graphql;
   return createYoga<Record<string, unknown>, GraphQLContext>({
     // The public schema plus Federation v2's `_service`/`_entities` (src/graphql/federation.ts).
@@ -95,7 +97,7 @@ export function createYogaServer({ services, logger, plugins = [], rateLimits }:
     // principal, boundary, the boundary's prisma and the loaders are added by usePrincipalAuth.
     context: () => ({ ...services }) as Partial<GraphQLContext> as GraphQLContext,
     plugins: [
-      useBodyLimit(MAX_REQUEST_BODY_BYTES, { exempt: ownsBodyLimit }),
+      useBodyLimit(MAX_REQUEST_BODY_BYTES, { exempt: (url) => ownsBodyLimit(url) || ownBodyLimits.some((prefix) => url.pathname.startsWith(prefix)) }),
       ...plugins,
       useCsrfPrevention(),
       useIntrospectionSwitch(limits.introspection),

@@ -131,7 +131,29 @@ export type NormalizedRecord =
   | { kind: 'dailyActivityPart'; record: Partial<DailyActivityRecord> & RecordBase & { startTime: Date } }
   | { kind: 'vo2Max'; record: Vo2MaxRecord }
   | { kind: 'heartRate'; samples: HeartRateSampleRecord[] }
-  | { kind: 'measurement'; record: MeasurementRecord };
+  | { kind: 'measurement'; record: MeasurementRecord }
+  | { kind: 'share'; record: ShareRecord };
+
+/**
+ * One sample's share of a row that many samples make up: a day's steps or energy from HealthKit's
+ * or Health Connect's interval samples (DailyActivity), a night from HealthKit's sleep-stage
+ * samples (SleepSession). The store keeps every share in the row's `extras.samples` under
+ * `entryId` (a re-push replaces it, a deletion removes it) and recomputes the row's columns from
+ * all of its shares in the same transaction (src/sync/share-sql.ts), so the row never depends on
+ * the order or batching of the samples.
+ */
+export type ShareRecord = RecordBase & { startTime: Date; endTime: Date } & (
+  | { table: 'DailyActivity'; entryId: string; source: string; field: DailyShareField; value: number }
+  | { table: 'SleepSession'; entryId: string; source: string; stage: SleepShareStage }
+);
+
+/**
+ * Summed per source, then the source with the largest total counts (two sources of one day's steps are never added).
+ * totalEnergyKcal: a total share when one exists (Health Connect), else active + basal.
+ */
+export type DailyShareField = 'steps' | 'activeEnergyKcal' | 'basalEnergyKcal' | 'totalEnergyKcal' | 'distanceMeters';
+/** ASLEEP: asleep, stage unknown (HealthKit before iOS 16, "asleepUnspecified"). */
+export type SleepShareStage = 'IN_BED' | 'AWAKE' | 'ASLEEP' | 'LIGHT' | 'DEEP' | 'REM';
 
 export interface FieldIssue {
   field: string;

@@ -98,3 +98,55 @@ export function isPlausibleInstant(date: Date, now = new Date()): boolean {
   // A day of slack for clock skew and time zones ahead of UTC.
   return year >= PLAUSIBLE_YEARS.min && date.getTime() <= now.getTime() + 2 * 86_400_000;
 }
+
+/**
+ * Converting a device's value from the unit it gave (HealthKit's unit strings depend on the
+ * user's locale: kg or lb, degC or degF, km or mi; Health Connect names its units). Never assumed:
+ * a unit not listed here is refused (null), so nothing is stored in the wrong unit.
+ */
+export type Dimension = 'mass' | 'length' | 'energy' | 'temperature' | 'rate' | 'time' | 'fraction' | 'count' | 'vo2' | 'pressure' | 'power' | 'speed';
+
+/** The unit each dimension is stored in. Fractions (SpO2, body fat) are stored as percent 0-100. */
+export const STORED_UNIT: Record<Dimension, string> = {
+  mass: 'kg',
+  length: 'm',
+  energy: 'kcal',
+  temperature: 'degC',
+  rate: 'count/min',
+  time: 's',
+  fraction: '%',
+  count: 'count',
+  vo2: 'mL/(kg·min)',
+  pressure: 'mmHg',
+  power: 'W',
+  speed: 'm/s',
+};
+
+/** unit spelling -> [dimension, factor to the stored unit, offset added after the factor]. */
+const UNITS: Record<string, [Dimension, number, number?]> = {
+  kg: ['mass', 1], g: ['mass', 0.001], lb: ['mass', 0.45359237], oz: ['mass', 0.028349523125], st: ['mass', 6.35029318],
+  kilograms: ['mass', 1], grams: ['mass', 0.001], pounds: ['mass', 0.45359237], ounces: ['mass', 0.028349523125],
+  m: ['length', 1], km: ['length', 1000], cm: ['length', 0.01], mm: ['length', 0.001], mi: ['length', 1609.344], ft: ['length', 0.3048], in: ['length', 0.0254], yd: ['length', 0.9144],
+  meters: ['length', 1], kilometers: ['length', 1000], miles: ['length', 1609.344], feet: ['length', 0.3048], inches: ['length', 0.0254],
+  // HealthKit: "Cal" and "kcal" are kilocalories, "cal" small calories. Health Connect: "calories" are small calories.
+  kcal: ['energy', 1], Cal: ['energy', 1], cal: ['energy', 0.001], kJ: ['energy', 1 / 4.184], J: ['energy', 1 / 4184],
+  kilocalories: ['energy', 1], calories: ['energy', 0.001], kilojoules: ['energy', 1 / 4.184], joules: ['energy', 1 / 4184],
+  degC: ['temperature', 1], degF: ['temperature', 5 / 9, -32 * (5 / 9)], K: ['temperature', 1, -273.15],
+  celsius: ['temperature', 1], fahrenheit: ['temperature', 5 / 9, -32 * (5 / 9)], kelvin: ['temperature', 1, -273.15],
+  'count/min': ['rate', 1], 'count/s': ['rate', 60], bpm: ['rate', 1], '/min': ['rate', 1],
+  s: ['time', 1], ms: ['time', 0.001], min: ['time', 60], hr: ['time', 3600], h: ['time', 3600], d: ['time', 86_400],
+  // HealthKit writes percentages as fractions with unit "%" (0.97); "percent" is 0-100 (Health Connect).
+  '%': ['fraction', 100], fraction: ['fraction', 100], percent: ['fraction', 1],
+  count: ['count', 1],
+  'mL/min·kg': ['vo2', 1], 'mL/(kg·min)': ['vo2', 1], 'ml/(kg*min)': ['vo2', 1], 'mL/(kg*min)': ['vo2', 1], 'mL/kg/min': ['vo2', 1], 'ml/kg/min': ['vo2', 1], 'mL/kg·min': ['vo2', 1],
+  mmHg: ['pressure', 1], millimetersOfMercury: ['pressure', 1],
+  W: ['power', 1], watts: ['power', 1],
+  'm/s': ['speed', 1], 'km/hr': ['speed', 1 / 3.6], 'km/h': ['speed', 1 / 3.6], 'mi/hr': ['speed', 0.44704], metersPerSecond: ['speed', 1], kilometersPerHour: ['speed', 1 / 3.6], milesPerHour: ['speed', 0.44704],
+};
+
+/** The value in `dimension`'s stored unit, or null when `unit` is unknown or of another dimension. */
+export function toStoredUnit(value: number, unit: string, dimension: Dimension): number | null {
+  const known = UNITS[unit.trim()];
+  if (!known || known[0] !== dimension || !Number.isFinite(value)) return null;
+  return value * known[1] + (known[2] ?? 0);
+}

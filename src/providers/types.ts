@@ -281,3 +281,23 @@ export interface ProviderAdapter extends ProviderDeclaration {
   /** Reads the provider's rate-limit headers (src/providers/rate-limit.ts) for the app-wide budget. */
   rateLimit?: RateLimitReader;
 }
+
+/**
+ * A provider with no cloud API (Apple Health, Health Connect, Samsung Health): the data lives on
+ * the user's phone, so there is no OAuth, no fetch window and no simulator to call. Its records
+ * arrive through the push contract (src/ingest/, POST /ingest/v1/<slug>, a SELF_INGEST user token)
+ * or an export file, are kept as raw payloads like fetched ones, and are mapped by `dataTypes`
+ * (replayable with `npm run cli -- replay`). Its Connection row (created on the first push) has
+ * no tokens and is never scheduled for a sync.
+ */
+export interface DeviceProvider {
+  id: Provider;
+  /** URL-safe name: /ingest/v1/<slug>. */
+  slug: string;
+  displayName: string;
+  delivery: 'device';
+  /** The record types it maps (the platform's own names: HKQuantityTypeIdentifierStepCount, StepsRecord, STEPS); others are kept raw. */
+  dataTypes: readonly string[];
+  /** Pure: one pushed record (its platform type and JSON) -> normalized records, or a reasoned skip. */
+  map(dataType: string, payload: unknown): MapOutcome;
+}

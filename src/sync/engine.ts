@@ -482,8 +482,8 @@ export class SyncEngine {
     const connections = await this.deps.prisma.connection.findMany({
       where: {
         status: 'ACTIVE',
-        // Push providers deliver on their own: nothing to poll.
-        provider: { notIn: PROVIDERS.filter((p) => p.push).map((p) => p.id) },
+        // Push providers deliver on their own, and device providers (not in PROVIDERS) push from the phone: nothing to poll.
+        provider: { in: PROVIDERS.filter((p) => !p.push).map((p) => p.id) },
         OR: [{ lastSyncedAt: null }, { lastSyncedAt: { lt: due } }],
         syncRuns: { none: { status: 'RUNNING', kind: { in: ['BACKFILL', 'INCREMENTAL'] } } },
       },

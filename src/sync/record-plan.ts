@@ -6,14 +6,14 @@
  * are de-duplicated by time (the first payload's sample is the one kept, as ON CONFLICT DO NOTHING
  * would keep it).
  */
-import type { HeartRateSampleRecord, MeasurementRecord, NormalizedRecord } from '../normalize/records.js';
+import type { HeartRateSampleRecord, MeasurementRecord, NormalizedRecord, ShareRecord } from '../normalize/records.js';
 import { measurementProblem } from '../measurements/catalogue.js';
 import type { Span } from './duplicates.js';
 
 export type RecordTable = 'Workout' | 'SleepSession' | 'Recovery' | 'DailyActivity' | 'Vo2MaxEstimate';
 
-/** Record kinds stored as rows keyed by providerRecordId (heart rate and measurements have their own statements). */
-export type RowKind = Exclude<NormalizedRecord['kind'], 'heartRate' | 'measurement'>;
+/** Record kinds stored as rows keyed by providerRecordId (heart rate, measurements and shares have their own statements). */
+export type RowKind = Exclude<NormalizedRecord['kind'], 'heartRate' | 'measurement' | 'share'>;
 
 export const TABLE_OF_KIND: Record<RowKind, RecordTable> = {
   workout: 'Workout',
@@ -38,6 +38,11 @@ export interface RowWrite {
   payloadIndex: number;
 }
 
+export interface PlannedShare {
+  share: ShareRecord;
+  payloadIndex: number;
+}
+
 export interface PlannedSample {
   sample: HeartRateSampleRecord;
   payloadIndex: number;
@@ -59,6 +64,8 @@ export const measurementKey = (m: { metric: string; providerRecordId: string }) 
 
 export interface RecordPlan {
   rows: Map<RecordTable, Map<string, RowWrite>>;
+  /** Samples' shares of aggregate rows (src/sync/share-sql.ts), the last one per entry kept. */
+  shares: PlannedShare[];
   samples: PlannedSample[];
   /** By measurementKey; a later write of the same key wins (as a second upsert would). */
   measurements: Map<string, PlannedMeasurement>;
@@ -78,7 +85,8 @@ export function withMergedExtras<T extends { extras?: unknown }>(data: T, existi
 }
 
 export function planRecordWrites(payloads: { index: number; records: NormalizedRecord[] }[], existing: ExistingRecords): RecordPlan {
-  const plan: RecordPlan = { rows: new Map(), samples: [], measurements: new Map(), refused: [], workouts: [] };
+  const plan: RecordPlan = { rows: new Map(), shares: [], samples: [], measurements: new Map(), refused: [], workouts: [] };
+  const shareAt = new Map<string, number>();
   // Per table: providerRecordId -> the extras the row holds at this point (null when none).
   const state = new Map<RecordTable, Map<string, unknown>>();
   const sampleTimes = new Set<number>();
@@ -91,6 +99,13 @@ export function planRecordWrites(payloads: { index: number; records: NormalizedR
           sampleTimes.add(time);
           plan.samples.push({ sample, payloadIndex: index });
         }
+        continue;
+      }
+      if (record.kind === 'share') {
+        const key = `${record.record.table}\u0000${record.record.providerRecordId}\u0000${record.record.entryId}`;
+        const at = shareAt.get(key);
+        if (at === undefined) shareAt.set(key, plan.shares.push({ share: record.record, payloadIndex: index }) - 1);
+        else plan.shares[at] = { share: record.record, payloadIndex: index };
         continue;
       }
       if (record.kind === 'measurement') {

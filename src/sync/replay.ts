@@ -4,7 +4,7 @@
  */
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Provider } from '../generated/prisma/enums.js';
-import { providerById } from '../providers/registry.js';
+import { mapperOf } from '../providers/registry.js';
 import type { RawItem } from '../providers/types.js';
 import { addCounts, emptyCounts, storeItems, type StoreCounts } from './store.js';
 
@@ -31,8 +31,7 @@ export async function replayRawPayloads(
     // One batch per owner of the page (records never span owners, so the order across owners is free).
     const byOwner = new Map<string, { owner: { userId: string; provider: Provider }; items: RawItem[] }>();
     for (const raw of page) {
-      const definition = providerById(raw.provider).dataTypes.find((d) => d.name === raw.dataType);
-      if (!definition) {
+      if (!mapperOf(raw.provider, raw.dataType)) {
         counts.skipped++;
         counts.skippedReasons.push({ dataType: raw.dataType, providerRecordId: raw.providerRecordId, reason: 'no mapper for this data type any more' });
         continue;
@@ -43,8 +42,7 @@ export async function replayRawPayloads(
       byOwner.set(key, group);
     }
     for (const { owner, items } of byOwner.values()) {
-      const mappers = new Map(providerById(owner.provider).dataTypes.map((d) => [d.name, d] as const));
-      const map = (payload: unknown, item: RawItem) => mappers.get(item.dataType)!.map(payload);
+      const map = (payload: unknown, item: RawItem) => mapperOf(owner.provider, item.dataType)!(payload);
       addCounts(counts, await storeItems(prisma, owner, items, map, { force: true, workoutPriority: filter.workoutPriority }));
     }
     done += page.length;

@@ -8,13 +8,14 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { Provider } from '../generated/prisma/enums.js';
-import type { MapOutcome, NormalizedRecord } from '../normalize/records.js';
+import type { MapOutcome, NormalizedRecord, ShareRecord } from '../normalize/records.js';
 import type { RawItem } from '../providers/types.js';
 import { earliestLocalDate, markScoresDirty } from '../derived/dirty.js';
 import { formatLocalDate } from '../normalize/time.js';
 import { workoutLinks, type LinkCandidate, type Span } from './duplicates.js';
 import { measurementKey, planRecordWrites, TABLE_OF_KIND, type ExistingRecords, type RecordTable } from './record-plan.js';
 import { columnTypes, insertHeartRateSamples, linkStatements, markNormalized, upsertMeasurements, upsertRawPayloads, upsertRows, type Owner } from './record-sql.js';
+import { removeShares, shareStatements } from './share-sql.js';
 
 export interface StoreCounts {
   fetched: number;
@@ -144,7 +145,7 @@ async function storeChunk(prisma: PrismaClient, owner: Owner, items: RawItem[], 
   const candidates = await readWorkoutCandidates(prisma, owner, plan.workouts);
 
   // Commit 1: the raw payloads. A payload with nothing to write is normalized in the same step.
-  const hasWrites = new Set<number>(plan.samples.map((s) => s.payloadIndex));
+  const hasWrites = new Set<number>([...plan.samples, ...plan.shares].map((s) => s.payloadIndex));
   for (const m of plan.measurements.values()) hasWrites.add(m.payloadIndex);
   for (const rows of plan.rows.values()) for (const row of rows.values()) hasWrites.add(row.payloadIndex);
   const upserted = await upsertRawPayloads(
@@ -169,6 +170,10 @@ async function storeChunk(prisma: PrismaClient, owner: Owner, items: RawItem[], 
     }
     const samplesAt = plan.samples.length > 0 ? statements.push(insertHeartRateSamples(prisma, owner, plan.samples)) - 1 : -1;
     const measurementsAt = plan.measurements.size > 0 ? statements.push(upsertMeasurements(prisma, owner, plan.measurements.values(), payloadId)) - 1 : -1;
+    for (const { table, statement } of shareStatements(prisma, owner, plan.shares, payloadId)) {
+      const at = statements.push(statement) - 1;
+      if (table) rowStatements.push({ table, at });
+    }
     const priority = options.workoutPriority ?? DEFAULT_WORKOUT_PRIORITY;
     for (const workout of plan.workouts) {
       statements.push(...linkStatements(prisma, owner, workout.providerRecordId, workoutLinks({ provider: owner.provider, ...workout }, candidates, priority)));
@@ -206,7 +211,10 @@ const rowKey = (table: RecordTable | 'Measurement', key: string) => `${table}\u0
 
 function recordKeys(records: NormalizedRecord[]): string[] {
   return records.flatMap((r) =>
-    r.kind === 'heartRate' ? [] : r.kind === 'measurement' ? [rowKey('Measurement', measurementKey(r.record))] : [rowKey(TABLE_OF_KIND[r.kind], r.record.providerRecordId)],
+    r.kind === 'heartRate' ? []
+    : r.kind === 'measurement' ? [rowKey('Measurement', measurementKey(r.record))]
+    : r.kind === 'share' ? [rowKey(r.record.table, r.record.providerRecordId)]
+    : [rowKey(TABLE_OF_KIND[r.kind], r.record.providerRecordId)],
   );
 }
 
@@ -215,7 +223,7 @@ async function readExistingRecords(prisma: PrismaClient, owner: Owner, mapped: {
   const keys = new Map<RecordTable, Set<string>>();
   for (const { records } of mapped) {
     for (const record of records) {
-      if (record.kind === 'heartRate' || record.kind === 'measurement') continue;
+      if (record.kind === 'heartRate' || record.kind === 'measurement' || record.kind === 'share') continue;
       const table = TABLE_OF_KIND[record.kind];
       const set = keys.get(table) ?? new Set<string>();
       set.add(record.record.providerRecordId);
@@ -286,4 +294,52 @@ export async function deleteByProviderRecordId(prisma: PrismaClient, owner: Owne
   const results = await prisma.$transaction([...deletes, ...(staleFrom ? [markScoresDirty(prisma, owner.userId, staleFrom)] : [])]);
   const removed = results.slice(0, deletes.length).reduce((sum: number, r) => sum + (r as { count: number }).count, 0);
   return { removed, staleFrom };
+}
+
+/**
+ * Removes what a deleted source record brought (a HealthKit deleted object, a Health Connect
+ * deletion): its stored raw payloads are mapped again (mappers are pure) to learn which rows,
+ * heart-rate samples and shares came from them; those go, with the payloads, in one transaction.
+ * Returns how many raw payloads were found (0: nothing was stored under that id).
+ */
+export async function deleteSourceRecords(prisma: PrismaClient, owner: Owner, providerRecordIds: readonly string[], map: PayloadMapper): Promise<number> {
+  if (providerRecordIds.length === 0) return 0;
+  const stored = await prisma.rawPayload.findMany({
+    where: { ...owner, providerRecordId: { in: [...new Set(providerRecordIds)] } },
+    select: { id: true, dataType: true, providerRecordId: true, payload: true },
+  });
+  if (stored.length === 0) return 0;
+  const rows = new Map<string, Set<string>>();
+  const times: Date[] = [];
+  const shares: ShareRecord[] = [];
+  const measurements: { metric: string; providerRecordId: string }[] = [];
+  const records: NormalizedRecord[] = [];
+  for (const raw of stored) {
+    const outcome = safeMap(map, { dataType: raw.dataType, providerRecordId: raw.providerRecordId, payload: raw.payload as never });
+    if (outcome.ok) records.push(...outcome.records);
+  }
+  for (const record of records) {
+    if (record.kind === 'heartRate') times.push(...record.samples.map((s) => s.time));
+    else if (record.kind === 'share') shares.push(record.record);
+    else if (record.kind === 'measurement') measurements.push({ metric: record.record.metric, providerRecordId: record.record.providerRecordId });
+    else {
+      const table = TABLE_OF_KIND[record.kind];
+      rows.set(table, (rows.get(table) ?? new Set()).add(record.record.providerRecordId));
+    }
+  }
+  const ids = (table: RecordTable) => ({ ...owner, providerRecordId: { in: [...(rows.get(table) ?? [])] } });
+  const staleFrom = earliestLocalDate(records);
+  await prisma.$transaction([
+    prisma.workout.deleteMany({ where: ids('Workout') }),
+    prisma.sleepSession.deleteMany({ where: ids('SleepSession') }),
+    prisma.recovery.deleteMany({ where: ids('Recovery') }),
+    prisma.dailyActivity.deleteMany({ where: ids('DailyActivity') }),
+    prisma.vo2MaxEstimate.deleteMany({ where: ids('Vo2MaxEstimate') }),
+    prisma.measurement.deleteMany({ where: { ...owner, OR: measurements.length ? measurements : [{ id: '' }] } }),
+    prisma.heartRateSample.deleteMany({ where: { ...owner, time: { in: times } } }),
+    ...removeShares(prisma, owner, shares),
+    prisma.rawPayload.deleteMany({ where: { id: { in: stored.map((s) => s.id) } } }),
+    ...(staleFrom ? [markScoresDirty(prisma, owner.userId, staleFrom)] : []),
+  ]);
+  return stored.length;
 }

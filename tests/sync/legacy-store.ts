@@ -118,6 +118,8 @@ async function upsertRecord(tx: Tx, owner: Owner, rawPayloadId: string, item: No
       const existing = await tx.vo2MaxEstimate.findUnique({ where });
       return rowChanged(existing, await tx.vo2MaxEstimate.upsert({ where, create: data, update: data }));
     }
+    case 'share':
+      throw new Error('the legacy store predates shares');
   }
 }
 
