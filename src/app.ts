@@ -13,6 +13,7 @@ import type { Config } from './config.js';
 import { ConnectionService } from './connections/service.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
+import { INGEST_PREFIX, useIngestRoutes } from './http/routes/ingest.js';
 import { useOAuthCallback } from './http/routes/oauth-callback.js';
 import { useLandingPages } from './http/routes/landing.js';
 import { useSandboxRoutes } from './http/routes/sandbox.js';
@@ -119,7 +120,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       services,
       logger,
       rateLimits,
+      ownBodyLimits: [INGEST_PREFIX],
       plugins: [
+        useIngestRoutes({ prisma, config, logger, principals, rateLimits }),
         useMcpEndpoint({ services, logger, rateLimits, today }),
         ...(sandbox ? [useSandboxRoutes(sandbox)] : []),
         useOAuthCallback({ prisma, config, cipher, connections, logger }),

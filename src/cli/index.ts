@@ -10,6 +10,8 @@
  *   demo [--external-id ID] [--redirect-uri URL] [--days N] [--url URL] [--key KEY]
  *                                      through a running gateway: a demo user with both sandbox
  *                                      providers connected and backfilled; prints the Days query
+ *   import apple-health <export.zip> --user USER_ID
+ *                                      stream an Apple Health export into the database (idempotent), with a progress bar
  *   rotate-encryption-key [--new-key HEX] [--check]
  *                                      re-encrypt every stored secret under ENCRYPTION_KEY (or under
  *                                      --new-key / NEW_ENCRYPTION_KEY); --check only counts stale ones
@@ -24,12 +26,13 @@ import { openDatabase, type Database } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import type { ApiKeyScope, Provider } from '../generated/prisma/enums.js';
 import { createHttpClient } from '../providers/http.js';
-import { PROVIDERS, providerBySlug } from '../providers/registry.js';
+import { DEVICE_PROVIDERS, deviceProviderBySlug, PROVIDERS, providerBySlug } from '../providers/registry.js';
 import { KEY_FILE_NAME, loadTokenCipher, parseKey, PREVIOUS_KEY_FILE_NAME } from '../security/crypto.js';
 import { countStaleSecrets, rotateEncryptionKey } from '../security/rotate.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { replayRawPayloads } from '../sync/replay.js';
+import { importAppleExport } from '../ingest/apple-export.js';
 import { graphql, progressBar, subscribe, type Remote } from './remote.js';
 import { demoInstructions, runDemo } from './demo.js';
 import type { SyncProgressEvent } from '../sync/progress.js';
@@ -38,14 +41,16 @@ import { registerProviderWebhook, unregisterProviderWebhook, webhookUrl } from '
 class UsageError extends Error {}
 
 const PROVIDER_SLUGS = PROVIDERS.map((p) => p.slug).join('|');
+const ALL_PROVIDER_SLUGS = [...PROVIDERS, ...DEVICE_PROVIDERS].map((p) => p.slug).join('|');
 
 const USAGE = `usage: npm run cli -- <command>
   api-key create --name NAME [--scope read|write|admin]
   webhooks register <${PROVIDER_SLUGS}>
   webhooks unregister <${PROVIDER_SLUGS}>
-  replay [--provider ${PROVIDER_SLUGS}] [--user USER_ID]
+  replay [--provider ${ALL_PROVIDER_SLUGS}] [--user USER_ID]
   sync <connectionId> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--url GATEWAY_URL] [--key API_KEY]
   demo [--external-id ID] [--redirect-uri URL] [--days N] [--url GATEWAY_URL] [--key API_KEY]
+  import apple-health <export.zip|export.xml> --user USER_ID
   rotate-encryption-key [--new-key HEX|BASE64] [--check]`;
 
 async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>): Promise<T> {
@@ -122,7 +127,7 @@ async function userIdArg(db: Database, value: string): Promise<string> {
 
 async function replay(config: Config, args: string[]) {
   const { values } = parseArgs({ args, options: { provider: { type: 'string' }, user: { type: 'string' } } });
-  const provider: Provider | undefined = values.provider ? providerArg(values.provider).id : undefined;
+  const provider: Provider | undefined = values.provider ? (deviceProviderBySlug(values.provider) ?? providerArg(values.provider)).id : undefined;
   const counts = await withDatabase(config, async (db) => {
     const userId = values.user === undefined ? undefined : await userIdArg(db, values.user);
     return replayRawPayloads(db.prisma, { provider, userId, workoutPriority: config.providerPriority.workout }, (done, total) => {
@@ -241,6 +246,35 @@ async function rotateKey(config: Config, args: string[]) {
   if (result.failures.length) process.exitCode = 1;
 }
 
+/** `import apple-health export.zip --user ID`: streamed into the database (stop `npm start` first in embedded mode). */
+async function importExport(config: Config, args: string[]) {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { user: { type: 'string' } } });
+  const [platform, file] = positionals;
+  if (platform !== 'apple-health') throw new UsageError('import takes apple-health (the Health app\'s export.zip)');
+  if (!file) throw new UsageError('import apple-health needs the export file: export.zip (or its export.xml)');
+  if (!fs.existsSync(file)) throw new UsageError(`no file "${file}"`);
+  if (!values.user) throw new UsageError('import needs --user USER_ID (the User id the API returns)');
+  const result = await withDatabase(config, async (db) =>
+    importAppleExport(db.prisma, {
+      userId: await userIdArg(db, values.user!),
+      file,
+      workoutPriority: config.providerPriority.workout,
+      onProgress: (p) => {
+        const line = `${progressBar(p.bytesRead, p.bytesTotal)} ${(p.bytesRead / 1e6).toFixed(0)}/${(p.bytesTotal / 1e6).toFixed(0)} MB, ${p.records} records, ${p.imported} imported, ${p.skipped} skipped`;
+        process.stderr.write(process.stderr.isTTY ? `\r${line}` : `${line}\n`);
+      },
+    }),
+  );
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  process.stdout.write(
+    `${result.records} records in ${result.seconds.toFixed(1)} s (${Math.round(result.records / Math.max(result.seconds, 0.001))}/s): ${result.imported} imported, ${result.unchanged} unchanged, ${result.skipped} skipped\n`,
+  );
+  for (const [type, c] of Object.entries(result.byType).sort((a, b) => b[1].read - a[1].read)) {
+    process.stdout.write(`  ${type.replace(/^HK(Quantity|Category)TypeIdentifier/, '')}: ${c.read} read, ${c.stored} stored, ${c.skipped} skipped\n`);
+    for (const [reason, n] of Object.entries(c.reasons)) process.stdout.write(`      ${n} skipped: ${reason}\n`);
+  }
+}
+
 type SyncProgressView = Pick<SyncProgressEvent, 'kind' | 'phase' | 'windowsDone' | 'windowsTotal' | 'fetched' | 'recordsWritten' | 'skipped' | 'error' | 'message'>;
 
 async function main(argv: string[]) {
@@ -255,6 +289,7 @@ async function main(argv: string[]) {
   if (command === 'replay') return replay(config, rest);
   if (command === 'sync') return sync(config, rest);
   if (command === 'demo') return demo(config, rest);
+  if (command === 'import') return importExport(config, rest);
   if (command === 'rotate-encryption-key') return rotateKey(config, rest);
   throw new UsageError(command ? `unknown command "${argv.join(' ')}"` : 'no command given');
 }

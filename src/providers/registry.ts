@@ -5,8 +5,11 @@
  */
 import type { Provider } from '../generated/prisma/enums.js';
 import type { MapOutcome } from '../normalize/records.js';
+import { appleHealthProvider } from './apple-health/index.js';
+import { healthConnectProvider } from './health-connect/index.js';
 import { ouraAdapter } from './oura/index.js';
 import { polarAdapter } from './polar/index.js';
+import { samsungHealthProvider } from './samsung-health/index.js';
 import type { DeviceProvider, ProviderAdapter } from './types.js';
 import { whoopAdapter } from './whoop/index.js';
 
@@ -14,7 +17,7 @@ import { whoopAdapter } from './whoop/index.js';
 export const PROVIDERS: readonly ProviderAdapter[] = [polarAdapter, ouraAdapter, whoopAdapter];
 
 /** Providers whose data is pushed from the user's phone (or imported from its export files). */
-export const DEVICE_PROVIDERS: readonly DeviceProvider[] = [];
+export const DEVICE_PROVIDERS: readonly DeviceProvider[] = [appleHealthProvider, healthConnectProvider, samsungHealthProvider];
 
 export function providerById(id: Provider): ProviderAdapter {
   const adapter = PROVIDERS.find((p) => p.id === id);

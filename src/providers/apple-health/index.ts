@@ -1,0 +1,12 @@
+/** Apple Health (HealthKit): no cloud API. The iPhone app pushes samples (src/ingest/), or the user's export.zip is imported (src/ingest/apple-export.ts). */
+import type { DeviceProvider } from '../types.js';
+import { APPLE_MAPPED_TYPES, mapAppleHealth } from './mappers.js';
+
+export const appleHealthProvider: DeviceProvider = {
+  id: 'APPLE_HEALTH',
+  slug: 'apple-health',
+  displayName: 'Apple Health',
+  delivery: 'device',
+  dataTypes: APPLE_MAPPED_TYPES,
+  map: mapAppleHealth,
+};

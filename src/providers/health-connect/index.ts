@@ -1,0 +1,12 @@
+/** Android Health Connect: no cloud API. The user's Android app pushes its records (src/ingest/). */
+import type { DeviceProvider } from '../types.js';
+import { HEALTH_CONNECT_MAPPED_TYPES, mapHealthConnect } from './mappers.js';
+
+export const healthConnectProvider: DeviceProvider = {
+  id: 'HEALTH_CONNECT',
+  slug: 'health-connect',
+  displayName: 'Health Connect',
+  delivery: 'device',
+  dataTypes: HEALTH_CONNECT_MAPPED_TYPES,
+  map: mapHealthConnect,
+};

@@ -1,0 +1,11 @@
+/** Health Connect ExerciseSessionRecord.EXERCISE_TYPE_* -> unified sports (data, not logic). */
+import type { WorkoutSport } from '../../generated/prisma/enums.js';
+
+export const HC_SPORTS: Readonly<Record<number, WorkoutSport>> = {
+  56: 'RUNNING', 57: 'TREADMILL_RUNNING', 79: 'WALKING', 37: 'HIKING', 8: 'CYCLING', 9: 'INDOOR_CYCLING',
+  74: 'SWIMMING', 73: 'OPEN_WATER_SWIMMING', 53: 'ROWING', 54: 'INDOOR_ROWING', 61: 'DOWNHILL_SKIING', 62: 'DOWNHILL_SKIING',
+  70: 'STRENGTH_TRAINING', 81: 'STRENGTH_TRAINING', 13: 'CIRCUIT_TRAINING', 10: 'CIRCUIT_TRAINING', 36: 'HIIT', 83: 'YOGA', 48: 'PILATES', 16: 'DANCING',
+  5: 'TEAM_SPORT', 28: 'TEAM_SPORT', 29: 'TEAM_SPORT', 35: 'TEAM_SPORT', 38: 'TEAM_SPORT', 55: 'TEAM_SPORT', 64: 'TEAM_SPORT', 78: 'TEAM_SPORT',
+  2: 'RACKET_SPORT', 50: 'RACKET_SPORT', 66: 'RACKET_SPORT', 75: 'RACKET_SPORT', 76: 'RACKET_SPORT',
+  25: 'ELLIPTICAL', 68: 'STAIR_CLIMBING', 69: 'STAIR_CLIMBING',
+};

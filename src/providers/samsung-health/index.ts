@@ -1,0 +1,12 @@
+/** Samsung Health (Data SDK): no cloud API. The user's Android app pushes data points (src/ingest/). */
+import type { DeviceProvider } from '../types.js';
+import { mapSamsungHealth, SAMSUNG_MAPPED_TYPES } from './mappers.js';
+
+export const samsungHealthProvider: DeviceProvider = {
+  id: 'SAMSUNG_HEALTH',
+  slug: 'samsung-health',
+  displayName: 'Samsung Health',
+  delivery: 'device',
+  dataTypes: SAMSUNG_MAPPED_TYPES,
+  map: mapSamsungHealth,
+};
