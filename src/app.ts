@@ -51,6 +51,8 @@ export interface App {
   appliedMigrations: string[];
   /** An admin key generated at this start, to show the operator once. */
   generatedApiKey: string | null;
+  /** Keys exist but no admin key was ever used (the banner says how to get one). */
+  adminKeyNeverUsed: boolean;
   close(): Promise<void>;
 }
 
@@ -86,7 +88,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const appliedMigrations = await migrate(database);
     if (appliedMigrations.length) logger.info('applied migrations', { migrations: appliedMigrations });
     mark('migrations');
-    const { generatedKey } = await ensureInitialApiKey(database.prisma, config.initialApiKey);
+    const { generatedKey, adminKeyNeverUsed } = await ensureInitialApiKey(database.prisma, config.initialApiKey);
     mark('adminKey');
     boss = await createQueue(database, config.databaseUrl ?? (database as { url?: string }).url ?? null, logger, {
       jobTimeoutSeconds: config.sync.jobTimeoutSeconds,
@@ -147,6 +149,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       sandbox,
       appliedMigrations,
       generatedApiKey: generatedKey,
+      adminKeyNeverUsed,
       async close() {
         // Deliveries already accepted are recorded (and answered) before the database closes.
         await webhookRoutes.close();

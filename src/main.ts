@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { App } from './app.js';
+import { forgetUnshownApiKey } from './auth/api-keys.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { startPGlite, type StartingPGlite } from './db/pglite.js';
 import type { Database } from './db/database.js';
@@ -33,6 +34,12 @@ function banner(app: App, url: string): string {
       '  An admin API key was created for this new database. It is shown ONCE; store it now:',
       `    ${app.generatedApiKey}`,
       '  Send it as: Authorization: Bearer <key>',
+    );
+  } else if (app.adminKeyNeverUsed) {
+    lines.push(
+      '',
+      '  No admin API key has been used yet. Lost the one shown at the first start? Get a new one with',
+      `    npm run cli -- api-key create --name admin --scope admin${app.config.databaseUrl ? '' : '   (stop this server first: the embedded database has one user)'}`,
     );
   }
   return lines.join('\n') + '\n';
@@ -92,6 +99,12 @@ async function main() {
     );
     server.listen(config.port, config.host, resolve);
   }).catch(async (error: unknown) => {
+    // The admin key created at this start was never shown: remove it, so the next start (finding
+    // no key) creates and shows a new one instead of printing nothing.
+    if (app.generatedApiKey) {
+      await forgetUnshownApiKey(app.database.prisma, app.generatedApiKey).catch(() => {});
+      logger.warn('the admin API key created at this start was never shown, so it was removed: the next successful start creates and shows one');
+    }
     // Close the database cleanly (and release the DATA_DIR lock) before exiting.
     await app.close().catch(() => {});
     throw error;

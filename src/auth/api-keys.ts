@@ -72,16 +72,35 @@ export async function verifyApiKey(prisma: PrismaClient, presented: string): Pro
  * On an empty key table: register INITIAL_API_KEY as admin, or create one. Returns the key the
  * operator must be shown (only when this call generated it).
  */
-export async function ensureInitialApiKey(
-  prisma: PrismaClient,
-  initialApiKey: string | null,
-): Promise<{ generatedKey: string | null; registeredInitialKey: boolean }> {
+export interface InitialApiKey {
+  /** The admin key created at this start (shown once in the banner), or null. */
+  generatedKey: string | null;
+  registeredInitialKey: boolean;
+  /**
+   * Keys exist but no admin key has ever been used: the one shown at the first start may have
+   * been lost (the banner then says how to get another).
+   */
+  adminKeyNeverUsed: boolean;
+}
+
+export async function ensureInitialApiKey(prisma: PrismaClient, initialApiKey: string | null): Promise<InitialApiKey> {
   const count = await prisma.apiKey.count();
-  if (count > 0) return { generatedKey: null, registeredInitialKey: false };
+  if (count > 0) {
+    const used = await prisma.apiKey.count({ where: { scopes: { has: 'ADMIN' }, revokedAt: null, lastUsedAt: { not: null } } });
+    return { generatedKey: null, registeredInitialKey: false, adminKeyNeverUsed: used === 0 };
+  }
   if (initialApiKey) {
     await createApiKey(prisma, { name: 'initial (INITIAL_API_KEY)', scopes: ['ADMIN'], key: initialApiKey });
-    return { generatedKey: null, registeredInitialKey: true };
+    return { generatedKey: null, registeredInitialKey: true, adminKeyNeverUsed: false };
   }
   const { key } = await createApiKey(prisma, { name: 'initial (generated at first start)', scopes: ['ADMIN'] });
-  return { generatedKey: key, registeredInitialKey: false };
+  return { generatedKey: key, registeredInitialKey: false, adminKeyNeverUsed: false };
+}
+
+/**
+ * Removes a generated admin key that was never shown (the start failed before its banner), so
+ * the next start, finding no key, creates and shows a new one: the key cannot be lost that way.
+ */
+export async function forgetUnshownApiKey(prisma: PrismaClient, key: string): Promise<void> {
+  await prisma.apiKey.deleteMany({ where: { keyHash: hashApiKey(key), lastUsedAt: null } });
 }

@@ -309,6 +309,45 @@ describe('embedded PGlite: start, lock, stop, restart', () => {
   });
 });
 
+describe('the admin key cannot be lost', () => {
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'whg-e2e-key-'));
+  });
+  afterAll(async () => {
+    await killAll();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a first start that cannot listen removes the key it never showed, the next start shows a new one, and a start while no admin key was ever used says how to get one', async () => {
+    const port = await freePort();
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    try {
+      const failed = startServer(port, { DATA_DIR: dataDir, HOST: '127.0.0.1' });
+      const exit = await withTimeout(failed.exited, 120_000, `start on a taken port to fail\n${describeProcess(failed)}`);
+      expect(exit.code).not.toBe(0);
+      expect(failed.stdout() + failed.stderr()).toMatch(/already in use/);
+      expect(failed.stdout()).not.toMatch(/shown ONCE/);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+
+    const second = startServer(await freePort(), { DATA_DIR: dataDir });
+    const key = generatedKey(await waitForBanner(second));
+    expect(key).toMatch(/^whg_/);
+    expect((await stopGracefully(second, 15_000)).exit).toEqual({ code: 0, signal: null });
+
+    const third = startServer(await freePort(), { DATA_DIR: dataDir });
+    const banner = await waitForBanner(third);
+    expect(banner).not.toMatch(/shown ONCE/);
+    expect(banner).toMatch(/No admin API key has been used yet/);
+    expect(banner).toContain('npm run cli -- api-key create --name admin --scope admin');
+    expect((await graphql(third.port, '{ __typename }', key)).status).toBe(200);
+    await stopGracefully(third, 15_000);
+  }, 300_000);
+});
+
 const adminUrl = process.env.TEST_DATABASE_URL;
 const describePostgres = adminUrl ? describe : describe.skip;
 if (!adminUrl) {
