@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { constantTimeEqual } from '../../security/compare.js';
 import type { Plugin } from 'graphql-yoga';
 import type PgBoss from 'pg-boss';
 import { webhookPathSecret } from '../../connections/webhook-admin.js';
@@ -38,13 +38,8 @@ export function ownsBodyLimit(url: URL): boolean {
   return Boolean(match && providerBySlug(match[1])?.push);
 }
 
-/** Constant-time equality of a path segment and a secret (hashing first makes the lengths equal). */
-function secretMatches(given: string, secret: string | null): boolean {
-  if (!secret) return false;
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(secret).digest();
-  return timingSafeEqual(a, b);
-}
+/** Constant-time equality of a path segment and a secret. */
+const secretMatches = (given: string, secret: string | null): boolean => secret !== null && secret !== '' && constantTimeEqual(given, secret);
 
 /** The webhook route plugin; close() stops taking deliveries and records those already accepted. */
 export type WebhookRoutes = Plugin & { close(): Promise<void> };

@@ -12,7 +12,9 @@
  * A timestamp that reads as neither is still covered by the signature and accepted; de-duplication
  * by deliveryKey stops replays of those.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { constantTimeEqual } from '../../security/compare.js';
+import { hmacSha256, signatureMatches as digestMatches } from '../../security/signatures.js';
 import type { WebhookEvent, WebhookHandler, WebhookVerdict } from '../types.js';
 import { OURA_DATA_TYPES, type OuraDataType } from './fetchers.js';
 
@@ -39,17 +41,11 @@ export const OURA_WEBHOOK_DATA_TYPES: Readonly<Record<string, readonly OuraDataT
 
 /** The upper-case hex signature Oura sends for a delivery. */
 export function signOuraWebhook(timestamp: string, rawBody: Buffer | string, secret: string): string {
-  return createHmac('sha256', secret).update(timestamp).update(rawBody).digest('hex').toUpperCase();
+  return hmacSha256(secret, timestamp, rawBody).toString('hex').toUpperCase();
 }
 
-function signatureMatches(rawBody: Buffer, timestamp: string, header: string, secret: string): boolean {
-  const given = header.trim();
-  if (!/^[0-9a-fA-F]+$/.test(given) || given.length % 2 !== 0) return false;
-  // Hex decoding makes the comparison case-insensitive.
-  const a = Buffer.from(given, 'hex');
-  const b = Buffer.from(signOuraWebhook(timestamp, rawBody, secret), 'hex');
-  return a.length === b.length && timingSafeEqual(a, b);
-}
+/** Hex decoding makes the comparison case-insensitive. */
+const signatureMatches = (rawBody: Buffer, timestamp: string, header: string, secret: string): boolean => digestMatches(header, hmacSha256(secret, timestamp, rawBody), 'hex');
 
 /** x-oura-timestamp -> epoch ms: ISO 8601, or epoch seconds / milliseconds; null when neither. */
 export function parseOuraTimestamp(value: string): number | null {
@@ -134,12 +130,6 @@ const capKey = (key: string): string => (key.length <= 200 ? key : `sha256:${cre
 
 export const ouraWebhookHandler: WebhookHandler = createOuraWebhookHandler();
 
-/** Constant-time string equality (hashing first makes the lengths equal). */
-function safeEqual(a: string, b: string): boolean {
-  const ha = createHash('sha256').update(a, 'utf8').digest();
-  const hb = createHash('sha256').update(b, 'utf8').digest();
-  return timingSafeEqual(ha, hb) && a.length === b.length;
-}
 
 /**
  * GET /webhooks/oura?verification_token=...&challenge=...: Oura's check when a subscription is
@@ -150,7 +140,7 @@ export function verifyChallenge(query: URLSearchParams, expectedToken: string | 
   const token = query.get('verification_token');
   const challenge = query.get('challenge');
   if (!expectedToken) return { status: 401, body: { error: 'no verification token configured (OURA_WEBHOOK_VERIFICATION_TOKEN)' } };
-  if (token === null || !safeEqual(token, expectedToken)) return { status: 401, body: { error: 'verification_token does not match' } };
+  if (token === null || !constantTimeEqual(token, expectedToken)) return { status: 401, body: { error: 'verification_token does not match' } };
   if (challenge === null || challenge === '') return { status: 401, body: { error: 'missing challenge' } };
   return { status: 200, body: { challenge } };
 }

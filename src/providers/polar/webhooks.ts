@@ -3,7 +3,8 @@
  * body keyed by the webhook's signature_secret_key. A delivery only says what changed; each event
  * becomes a request to refetch one or more data types around a date.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { hmacSha256, signatureMatches as digestMatches } from '../../security/signatures.js';
 import type { WebhookEvent, WebhookHandler, WebhookVerdict } from '../types.js';
 import { POLAR_DATA_TYPES } from './fetchers.js';
 
@@ -21,15 +22,10 @@ export const POLAR_WEBHOOK_EVENT_TYPES: Readonly<Record<string, readonly string[
 };
 
 export function signPolarWebhook(rawBody: Buffer | string, secret: string): string {
-  return createHmac('sha256', secret).update(rawBody).digest('hex');
+  return hmacSha256(secret, rawBody).toString('hex');
 }
 
-function signatureMatches(rawBody: Buffer, header: string | null, secret: string): boolean {
-  if (!header || !/^[0-9a-fA-F]+$/.test(header.trim())) return false;
-  const given = Buffer.from(header.trim().toLowerCase(), 'hex');
-  const expected = Buffer.from(signPolarWebhook(rawBody, secret), 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
+const signatureMatches = (rawBody: Buffer, header: string | null, secret: string): boolean => header !== null && digestMatches(header, hmacSha256(secret, rawBody), 'hex');
 
 const isDate = (value: unknown): value is string => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
 
