@@ -5,6 +5,7 @@
  */
 import type PgBoss from 'pg-boss';
 import { ensureInitialApiKey } from './auth/api-keys.js';
+import { checkEncryptionKey } from './security/key-check.js';
 import { BoundaryFactory } from './auth/boundary.js';
 import { IdpTokenVerifier } from './auth/idp.js';
 import { PrincipalResolver } from './auth/principal.js';
@@ -88,6 +89,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const appliedMigrations = await migrate(database);
     if (appliedMigrations.length) logger.info('applied migrations', { migrations: appliedMigrations });
     mark('migrations');
+    await checkEncryptionKey(database.prisma, cipher);
     const { generatedKey, adminKeyNeverUsed } = await ensureInitialApiKey(database.prisma, config.initialApiKey);
     mark('adminKey');
     boss = await createQueue(database, config.databaseUrl ?? (database as { url?: string }).url ?? null, logger, {
