@@ -10,10 +10,14 @@ import { createUser, fromGlobalId } from '../support/polar-oauth-helpers.js';
 import { startPrefixProxy, type PrefixProxy } from '../support/prefix-proxy.js';
 import { waitForSyncIdle } from '../support/sync.js';
 import { connectOura, startTwoProviderStack, stopTwoProviderStack } from '../support/two-provider-app.js';
+import { connectWhoop } from '../support/whoop.js';
+import { startWhoopFake, type WhoopFake } from '../../src/sandbox/whoop/index.js';
+import { TODAY } from '../support/polar-app.js';
 
 describe.each(databaseVariants())('provider base URLs with a path prefix (%s)', (variant) => {
   let stack: Awaited<ReturnType<typeof startTwoProviderStack>>;
-  const proxies: Record<'polar' | 'oura', PrefixProxy[]> = { polar: [], oura: [] };
+  const proxies: Record<'polar' | 'oura' | 'whoop', PrefixProxy[]> = { polar: [], oura: [], whoop: [] };
+  let whoop: WhoopFake;
 
   beforeAll(async () => {
     stack = await startTwoProviderStack(variant, async ({ polar, oura }) => {
@@ -28,6 +32,13 @@ describe.each(databaseVariants())('provider base URLs with a path prefix (%s)', 
       ]);
       proxies.polar.push(pAuth, pToken, pApi);
       proxies.oura.push(oAuth, oToken, oApi);
+      whoop = await startWhoopFake({ today: TODAY, days: 40, seed: 11 });
+      const [wAuth, wToken, wApi] = await Promise.all([
+        startPrefixProxy(whoop.url, '/edge/whoop-auth'),
+        startPrefixProxy(whoop.url, '/edge/whoop-token'),
+        startPrefixProxy(whoop.url, '/edge/whoop/api'),
+      ]);
+      proxies.whoop.push(wAuth, wToken, wApi);
       return {
         POLAR_AUTHORIZATION_URL: `${pAuth.base}${new URL(polar.authorizationUrl).pathname}`,
         POLAR_TOKEN_URL: `${pToken.base}${new URL(polar.tokenUrl).pathname}`,
@@ -35,12 +46,19 @@ describe.each(databaseVariants())('provider base URLs with a path prefix (%s)', 
         OURA_AUTHORIZATION_URL: `${oAuth.base}${new URL(oura.authorizationUrl).pathname}`,
         OURA_TOKEN_URL: `${oToken.base}${new URL(oura.tokenUrl).pathname}`,
         OURA_API_URL: oApi.base,
+        WHOOP_CLIENT_ID: whoop.clientId,
+        WHOOP_CLIENT_SECRET: whoop.clientSecret,
+        WHOOP_AUTHORIZATION_URL: `${wAuth.base}${new URL(whoop.authorizationUrl).pathname}`,
+        WHOOP_TOKEN_URL: `${wToken.base}${new URL(whoop.tokenUrl).pathname}`,
+        // WHOOP's own base has a path too (/developer): both prefixes stay.
+        WHOOP_API_URL: `${wApi.base}${new URL(whoop.apiUrl).pathname}`,
       };
     });
   }, 60_000);
   afterAll(async () => {
     await stopTwoProviderStack(stack);
-    await Promise.all([...proxies.polar, ...proxies.oura].map((p) => p.close()));
+    await Promise.all([...proxies.polar, ...proxies.oura, ...proxies.whoop].map((p) => p.close()));
+    await whoop.close();
   });
 
   it('Polar: connect, register, backfill (transaction URLs included) and de-register, all under the prefix', async () => {
@@ -92,5 +110,27 @@ describe.each(databaseVariants())('provider base URLs with a path prefix (%s)', 
     const sleeps = (stack.oura.dataFor(ouraUserId).sleep as { day: string; type: string }[]).filter((s) => s.day >= '2026-10-22' && s.day <= '2026-11-20' && s.type !== 'deleted');
     expect(sleeps.length).toBeGreaterThan(10);
     expect(await stack.t.database.prisma.sleepSession.count({ where: { userId: user.id, provider: 'OURA' } })).toBe(sleeps.length);
+  }, 150_000);
+
+  it('WHOOP: connect, profile, the backfill and DELETE /v2/user/access, all under both prefixes', async () => {
+    const [auth, token, api] = proxies.whoop;
+    const user = await createUser(stack.t, 'prefixed-whoop');
+    const redirect = await connectWhoop(whoop, stack.t, user.gid);
+    expect(redirect.searchParams.get('status')).toBe('connected');
+    const connectionId = fromGlobalId(redirect.searchParams.get('connectionId')!);
+    const runs = await waitForSyncIdle(stack.t.database.prisma, connectionId, { timeoutMs: 120_000 });
+    expect(runs.map((r) => [r.status, r.error])).toEqual([['SUCCEEDED', null]]);
+
+    expect(auth.forwarded).toEqual(['/edge/whoop-auth/oauth/oauth2/auth']);
+    expect(token.forwarded).toEqual(['/edge/whoop-token/oauth/oauth2/token']);
+    for (const path of ['user/profile/basic', 'cycle', 'recovery', 'activity/sleep', 'activity/workout']) expect(api.forwarded).toContain(`/edge/whoop/api/developer/v2/${path}`);
+    const whoopUserId = Number((await stack.t.database.prisma.connection.findUniqueOrThrow({ where: { id: connectionId } })).providerUserId);
+    const nights = whoop.dataFor(whoopUserId).sleeps.filter((s) => !s.nap && s.end.slice(0, 10) >= '2026-10-22' && s.end.slice(0, 10) <= '2026-11-20');
+    expect(await stack.t.database.prisma.sleepSession.count({ where: { userId: user.id, provider: 'WHOOP', type: 'MAIN' } })).toBe(nights.length);
+
+    const disconnected = await stack.t.graphql(`mutation($id: ID!) { disconnectProvider(connectionId: $id, deleteData: true) }`, { id: redirect.searchParams.get('connectionId') });
+    expect(disconnected.body).toEqual({ data: { disconnectProvider: true } });
+    expect(api.forwarded).toContain('/edge/whoop/api/developer/v2/user/access');
+    expect([...auth.outside, ...token.outside, ...api.outside]).toEqual([]);
   }, 150_000);
 });
