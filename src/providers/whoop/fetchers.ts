@@ -98,6 +98,19 @@ async function* single(items: (RawItem | null)[]): AsyncGenerator<RawBatch> {
   if (found.length) yield { items: found };
 }
 
+/** fetchById of a type with its own by-id route: each record GET, the missing ones (404) left out. */
+const byId =
+  (get: (client: WhoopClient, id: string) => Promise<JsonObject | null>, toItem: (record: JsonObject) => RawItem | null) =>
+  async function* (connection: ConnectionContext, ids: string[]): AsyncGenerator<RawBatch> {
+    const client = clientFor(connection);
+    const found: (RawItem | null)[] = [];
+    for (const id of ids) {
+      const record = await get(client, id);
+      found.push(record ? toItem(record) : null);
+    }
+    yield* single(found);
+  };
+
 export function createWhoopDataTypes(): DataTypeDefinition[] {
   const common = { maxWindowDays: WINDOW_DAYS, maxHistoryDays: null };
   const sleep: DataTypeDefinition = {
@@ -105,30 +118,14 @@ export function createWhoopDataTypes(): DataTypeDefinition[] {
     ...common,
     map: mapSleep,
     fetch: (connection, window, resume) => pagesOf(clientFor(connection), 'activity/sleep', 'sleep', window, resume, async (records) => present(records.map(sleepItem))),
-    async *fetchById(connection, ids) {
-      const client = clientFor(connection);
-      const found: (RawItem | null)[] = [];
-      for (const id of ids) {
-        const record = await client.sleep(id);
-        found.push(record ? sleepItem(record) : null);
-      }
-      yield* single(found);
-    },
+    fetchById: byId((client, id) => client.sleep(id), sleepItem),
   };
   const workout: DataTypeDefinition = {
     name: WHOOP_DATA_TYPES.workout,
     ...common,
     map: mapWorkout,
     fetch: (connection, window, resume) => pagesOf(clientFor(connection), 'activity/workout', 'workout', window, resume, async (records) => present(records.map(workoutItem))),
-    async *fetchById(connection, ids) {
-      const client = clientFor(connection);
-      const found: (RawItem | null)[] = [];
-      for (const id of ids) {
-        const record = await client.workout(id);
-        found.push(record ? workoutItem(record) : null);
-      }
-      yield* single(found);
-    },
+    fetchById: byId((client, id) => client.workout(id), workoutItem),
   };
   const cycle: DataTypeDefinition = {
     name: WHOOP_DATA_TYPES.cycle,

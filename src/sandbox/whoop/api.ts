@@ -65,6 +65,14 @@ const sleepStartOf = (user: WhoopUserData) => {
   return (r: WhoopRecovery) => starts.get(r.sleep_id) ?? 0;
 };
 
+/** A by-id route: the first record the matcher accepts for the captured id, else 404. */
+const byId =
+  <T>(list: (user: WhoopUserData) => T[], matches: (item: T, id: string) => boolean): Handler =>
+  ({ user, send }, [id]) => {
+    const found = list(user).find((item) => matches(item, id));
+    return found ? send(200, found) : notFound(send);
+  };
+
 const ROUTES: Route[] = [
   { method: 'GET', pattern: /^\/v2\/user\/profile\/basic$/, scope: 'read:profile', handler: ({ user, send }) => send(200, user.profile) },
   { method: 'GET', pattern: /^\/v2\/user\/measurement\/body$/, scope: 'read:body_measurement', handler: ({ user, send }) => send(200, user.body) },
@@ -73,28 +81,19 @@ const ROUTES: Route[] = [
     method: 'GET',
     pattern: new RegExp(`^/v2/cycle/${INT}$`),
     scope: 'read:cycles',
-    handler: ({ user, send }, [id]) => {
-      const cycle = user.cycles.find((c) => c.id === Number(id));
-      return cycle ? send(200, cycle) : notFound(send);
-    },
+    handler: byId((u) => u.cycles, (c, id) => c.id === Number(id)),
   },
   {
     method: 'GET',
     pattern: new RegExp(`^/v2/cycle/${INT}/sleep$`),
     scope: 'read:sleep',
-    handler: ({ user, send }, [id]) => {
-      const sleep = user.sleeps.find((s) => s.cycle_id === Number(id) && !s.nap);
-      return sleep ? send(200, sleep) : notFound(send);
-    },
+    handler: byId((u) => u.sleeps, (s, id) => s.cycle_id === Number(id) && !s.nap),
   },
   {
     method: 'GET',
     pattern: new RegExp(`^/v2/cycle/${INT}/recovery$`),
     scope: 'read:recovery',
-    handler: ({ user, send }, [id]) => {
-      const recovery = user.recoveries.find((r) => r.cycle_id === Number(id));
-      return recovery ? send(200, recovery) : notFound(send);
-    },
+    handler: byId((u) => u.recoveries, (r, id) => r.cycle_id === Number(id)),
   },
   { method: 'GET', pattern: /^\/v2\/recovery$/, scope: 'read:recovery', handler: ({ user, query, send, store }) => page(user.recoveries, sleepStartOf(user), query, send, store.now()) },
   { method: 'GET', pattern: /^\/v2\/activity\/sleep$/, scope: 'read:sleep', handler: ({ user, query, send, store }) => page(user.sleeps, (s) => Date.parse(s.start), query, send, store.now()) },
@@ -102,20 +101,14 @@ const ROUTES: Route[] = [
     method: 'GET',
     pattern: new RegExp(`^/v2/activity/sleep/${UUID}$`),
     scope: 'read:sleep',
-    handler: ({ user, send }, [id]) => {
-      const sleep = user.sleeps.find((s) => s.id === id.toLowerCase());
-      return sleep ? send(200, sleep) : notFound(send);
-    },
+    handler: byId((u) => u.sleeps, (s, id) => s.id === id.toLowerCase()),
   },
   { method: 'GET', pattern: /^\/v2\/activity\/workout$/, scope: 'read:workout', handler: ({ user, query, send, store }) => page(user.workouts, (w) => Date.parse(w.start), query, send, store.now()) },
   {
     method: 'GET',
     pattern: new RegExp(`^/v2/activity/workout/${UUID}$`),
     scope: 'read:workout',
-    handler: ({ user, send }, [id]) => {
-      const workout = user.workouts.find((w) => w.id === id.toLowerCase());
-      return workout ? send(200, workout) : notFound(send);
-    },
+    handler: byId((u) => u.workouts, (w, id) => w.id === id.toLowerCase()),
   },
   {
     method: 'DELETE',
