@@ -50,10 +50,10 @@ export class ConnectionService {
     if (adapter.register) {
       const { context } = await sync.connectionContext(connection.id, 'interactive');
       try {
-        const { providerUserId } = await adapter.register(context);
+        const { providerUserId, scopes, note } = await adapter.register(context);
         connection = await prisma.connection.update({
           where: { id: connection.id },
-          data: { providerUserId: providerUserId ?? connection.providerUserId },
+          data: { providerUserId: providerUserId ?? connection.providerUserId, ...(scopes ? { scopes } : {}), ...(note !== undefined ? { lastError: note } : {}) },
         });
       } catch (error) {
         await prisma.connection.update({

@@ -12,12 +12,16 @@ export interface HttpRequest {
   /** A string is sent as is, URLSearchParams as a form, anything else as JSON. */
   body?: string | URLSearchParams | object;
   timeoutMs?: number;
+  /** Read a successful answer as bytes (HttpResponse.bytes; body stays ''), e.g. a FIT file. */
+  binary?: boolean;
 }
 
 export interface HttpResponse {
   status: number;
   headers: Headers;
   body: string;
+  /** The answer's bytes, for a `binary` request. */
+  bytes?: Buffer;
   json<T>(): T;
 }
 
@@ -159,7 +163,7 @@ function makeResponse(status: number, headers: Headers, body: string, what: stri
 }
 
 type Attempt =
-  | { kind: 'response'; status: number; headers: Headers; body: string }
+  | { kind: 'response'; status: number; headers: Headers; body: string; bytes?: Buffer }
   | { kind: 'timeout' }
   | { kind: 'network'; cause: unknown };
 
@@ -185,6 +189,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     try {
       const res = await doFetch(req.url, { method: req.method, headers, body, signal: controller.signal, redirect: 'follow' });
       // Reading the body inside the try turns a connection reset mid-body into a network error.
+      if (req.binary && res.ok) return { kind: 'response', status: res.status, headers: res.headers, body: '', bytes: Buffer.from(await res.arrayBuffer()) };
       const text = await res.text();
       return { kind: 'response', status: res.status, headers: res.headers, body: text };
     } catch (cause) {
@@ -211,7 +216,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           status = result.status;
           const excerpt = result.body.slice(0, BODY_EXCERPT_CHARS);
           if ((status >= 200 && status < 300) || status === 404) {
-            return makeResponse(status, result.headers, result.body, what);
+            return { ...makeResponse(status, result.headers, result.body, what), ...(result.bytes ? { bytes: result.bytes } : {}) };
           }
           if (status === 401) throw new ProviderAuthError(`${what} answered 401: access token invalid or revoked`);
           if (status === 403) throw new ProviderForbiddenError(`${what} answered 403: forbidden`);

@@ -7,6 +7,7 @@ import type { Provider } from '../generated/prisma/enums.js';
 import type { MapOutcome } from '../normalize/records.js';
 import { appleHealthProvider } from './apple-health/index.js';
 import { healthConnectProvider } from './health-connect/index.js';
+import { garminAdapter } from './garmin/index.js';
 import { ouraAdapter } from './oura/index.js';
 import { polarAdapter } from './polar/index.js';
 import { samsungHealthProvider } from './samsung-health/index.js';
@@ -14,7 +15,7 @@ import type { DeviceProvider, ProviderAdapter } from './types.js';
 import { whoopAdapter } from './whoop/index.js';
 
 /** Providers with a cloud API, synced by the engine. */
-export const PROVIDERS: readonly ProviderAdapter[] = [polarAdapter, ouraAdapter, whoopAdapter];
+export const PROVIDERS: readonly ProviderAdapter[] = [polarAdapter, ouraAdapter, whoopAdapter, garminAdapter];
 
 /** Providers whose data is pushed from the user's phone (or imported from its export files). */
 export const DEVICE_PROVIDERS: readonly DeviceProvider[] = [appleHealthProvider, healthConnectProvider, samsungHealthProvider];

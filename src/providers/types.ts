@@ -269,8 +269,12 @@ export interface ProviderAdapter extends ProviderDeclaration {
   settings(config: Config, mode?: SettingsMode): ProviderSettings;
   /** Provider-specific reading of the token response (e.g. Polar's x_user_id). */
   providerUserIdFromToken?(tokenResponse: Record<string, unknown>): string | null;
-  /** Called once after the token exchange (Polar: register the user). */
-  register?(connection: ConnectionContext): Promise<{ providerUserId: string | null }>;
+  /**
+   * Called once after the token exchange (Polar: register the user). `scopes`, when given, replace
+   * the token's (Garmin: the user's permissions); `note` is shown on the connection (what the user
+   * did not share).
+   */
+  register?(connection: ConnectionContext): Promise<{ providerUserId: string | null; scopes?: string[]; note?: string | null }>;
   /** Called on disconnect (Polar: de-register the user). */
   deregister?(connection: ConnectionContext): Promise<void>;
   dataTypes: DataTypeDefinition[];

@@ -732,7 +732,14 @@ export class SyncEngine {
         fetchPushed: async (connection, entry) => {
           const { context, adapter } = await this.connectionContext(connection.id, 'interactive');
           if (!adapter.push?.fetchPushed) throw new PermanentSyncError(`${adapter.displayName} has no ping mode`);
-          return adapter.push.fetchPushed(context, entry);
+          try {
+            return await adapter.push.fetchPushed(context, entry);
+          } catch (error) {
+            // A callback URL that will never answer (410 after its one download, 404): the rest of the delivery goes on.
+            if (classifySyncError(error) !== 'permanent') throw error;
+            logger.warn('push callback could not be fetched; skipped', { provider: adapter.id, dataType: entry.dataType, error: (error as Error).message });
+            return [];
+          }
         },
         arrived: (connectionId, dataTypes) => this.recordArrivals(connectionId, dataTypes),
       },
