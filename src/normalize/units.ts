@@ -21,6 +21,7 @@ export const PEDALLING_EFFICIENCY = 0.24;
  */
 export const workKilojoulesToKcalBurned = (kj: number): number => kilojoulesToKcal(kj / PEDALLING_EFFICIENCY);
 export const kilometersToMeters = (km: number): number => km * 1000;
+export const gramsToKilograms = (g: number): number => g / 1000;
 
 /** Plausible ranges for normalized fields (inclusive). */
 export const PLAUSIBLE = {

@@ -66,21 +66,21 @@ describe('provider declarations drive the configuration', () => {
 
   test('default priorities follow the declared ranks, ties in registry order; overrides must name known providers', () => {
     const config = loadConfig({}, declarations);
-    expect(config.providerPriority.recovery).toEqual(['ACME', 'OURA', 'POLAR', 'WHOOP']);
-    expect(config.providerPriority.sleep).toEqual(['OURA', 'POLAR', 'WHOOP', 'ACME']);
-    expect(config.providerPriority.workout).toEqual(['POLAR', 'OURA', 'WHOOP', 'ACME']);
+    expect(config.providerPriority.recovery).toEqual(['ACME', 'OURA', 'POLAR', 'GARMIN', 'WHOOP']);
+    expect(config.providerPriority.sleep).toEqual(['OURA', 'POLAR', 'GARMIN', 'WHOOP', 'ACME']);
+    expect(config.providerPriority.workout).toEqual(['POLAR', 'GARMIN', 'OURA', 'WHOOP', 'ACME']);
     // Listed ones first, the rest in the default order.
-    expect(loadConfig({ PROVIDER_PRIORITY_WORKOUT: 'acme' }, declarations).providerPriority.workout).toEqual(['ACME', 'POLAR', 'OURA', 'WHOOP']);
-    expect(() => loadConfig({ PROVIDER_PRIORITY_SLEEP: 'acme,garmin' }, declarations)).toThrow('PROVIDER_PRIORITY_SLEEP names unknown providers: GARMIN (known: polar, oura, whoop, acme)');
+    expect(loadConfig({ PROVIDER_PRIORITY_WORKOUT: 'acme' }, declarations).providerPriority.workout).toEqual(['ACME', 'POLAR', 'GARMIN', 'OURA', 'WHOOP']);
+    expect(() => loadConfig({ PROVIDER_PRIORITY_SLEEP: 'acme,strava' }, declarations)).toThrow('PROVIDER_PRIORITY_SLEEP names unknown providers: STRAVA (known: polar, oura, whoop, garmin, acme)');
   });
 
   test('the registered providers keep their documented defaults', () => {
     const config = loadConfig({});
     expect(config.providerPriority).toEqual({
-      sleep: ['OURA', 'POLAR', 'WHOOP'],
-      recovery: ['OURA', 'POLAR', 'WHOOP'],
-      activity: ['POLAR', 'OURA', 'WHOOP'],
-      workout: ['POLAR', 'OURA', 'WHOOP'],
+      sleep: ['OURA', 'POLAR', 'GARMIN', 'WHOOP'],
+      recovery: ['OURA', 'POLAR', 'GARMIN', 'WHOOP'],
+      activity: ['POLAR', 'GARMIN', 'OURA', 'WHOOP'],
+      workout: ['POLAR', 'GARMIN', 'OURA', 'WHOOP'],
     });
     expect(config.providers.oura.extras).toEqual({ webhookVerificationToken: null });
   });

@@ -9,7 +9,7 @@ import type { MapOutcome } from '../../normalize/records.js';
 import { ProviderForbiddenError, ProviderHttpError } from '../http.js';
 import type { DataTypeDefinition, RawBatch, SyncWindow } from '../types.js';
 import { GarminClient } from './client.js';
-import { keepRaw, mapActivity, mapActivityDetails, mapActivityFile, mapDaily, mapEpoch, mapHrv, mapSkinTemp, mapSleep, mapUserMetrics } from './mappers.js';
+import { mapActivity, mapActivityDetails, mapActivityFile, mapBloodPressure, mapBodyComposition, mapDaily, mapEpoch, mapHrv, mapPulseOx, mapRespiration, mapSkinTemp, mapSleep, mapStressDetails, mapUserMetrics } from './mappers.js';
 
 /** How long a backfill's run waits for Garmin to push the data before it finishes without it. */
 export const GARMIN_BACKFILL_AWAIT_SECONDS = 3600;
@@ -30,13 +30,13 @@ const TYPES: GarminType[] = [
   { key: 'epochs', backfill: 'epochs', activity: false, map: mapEpoch },
   { key: 'sleeps', backfill: 'sleeps', activity: false, map: mapSleep },
   { key: 'hrv', backfill: 'hrv', activity: false, map: mapHrv },
-  { key: 'stressDetails', backfill: 'stressDetails', activity: false, map: keepRaw },
+  { key: 'stressDetails', backfill: 'stressDetails', activity: false, map: mapStressDetails },
   { key: 'userMetrics', backfill: 'userMetrics', activity: false, map: mapUserMetrics },
-  { key: 'bodyComps', backfill: 'bodyComps', activity: false, map: keepRaw },
-  { key: 'pulseox', backfill: 'pulseOx', activity: false, map: keepRaw },
-  { key: 'allDayRespiration', backfill: 'respiration', activity: false, map: keepRaw },
+  { key: 'bodyComps', backfill: 'bodyComps', activity: false, map: mapBodyComposition },
+  { key: 'pulseox', backfill: 'pulseOx', activity: false, map: mapPulseOx },
+  { key: 'allDayRespiration', backfill: 'respiration', activity: false, map: mapRespiration },
   { key: 'skinTemp', backfill: 'skinTemp', activity: false, map: mapSkinTemp },
-  { key: 'bloodPressures', backfill: 'bloodPressures', activity: false, map: keepRaw },
+  { key: 'bloodPressures', backfill: 'bloodPressures', activity: false, map: mapBloodPressure },
   { key: 'activities', backfill: 'activities', activity: true, map: mapActivity },
   { key: 'activityDetails', backfill: 'activityDetails', activity: true, map: mapActivityDetails },
   // Pings only (FIT files); they follow the activities, nothing to request.

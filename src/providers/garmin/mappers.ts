@@ -14,7 +14,9 @@ import { heartRateSamples } from '../../normalize/heart-rate.js';
 import { asObj, safely, type Obj } from '../../normalize/payload.js';
 import { mapped, skip, type FieldIssue, type HeartRateSampleRecord, type HypnogramStage, type MapOutcome, type NormalizedRecord, type RecoveryRecord, type SleepRecord } from '../../normalize/records.js';
 import { localDateOf, localDateTimeToUtc, parseLocalDate } from '../../normalize/time.js';
-import { FieldReader, PLAUSIBLE } from '../../normalize/units.js';
+import { FieldReader, gramsToKilograms, PLAUSIBLE } from '../../normalize/units.js';
+import type { MetricId } from '../../measurements/catalogue.js';
+import { emitMeasurements } from '../../measurements/emit.js';
 import { GARMIN_SPORT_MAP } from './sport-map.js';
 import { GARMIN_SLEEP_LEVELS } from './stage-map.js';
 
@@ -365,7 +367,18 @@ export function mapSkinTemp(payload: unknown): MapOutcome {
     const start = requireStart(r, p);
     if (start === null) return skip(`skin temperature without start (${issuesText(r.issues)})`);
     const deviation = r.num('avgDeviationCelsius', p.avgDeviationCelsius, PLAUSIBLE.temperatureDeviationCelsius);
-    return mapped(deviation === null ? [] : [recoveryPart(frameOf(r, p, start), { skinTemperatureDeviationCelsius: deviation })], r.issues);
+    if (deviation === null) return mapped([], r.issues);
+    const frame = frameOf(r, p, start);
+    const duration = r.num('durationInSeconds', p.durationInSeconds, PLAUSIBLE.durationSeconds);
+    return mapped(
+      [
+        recoveryPart(frame, { skinTemperatureDeviationCelsius: deviation }),
+        ...emitMeasurements(r, { providerRecordId: String(start), startTime: instant(start), endTime: duration ? instant(start + duration) : null, utcOffsetMinutes: frame.utcOffsetMinutes, localDate: frame.localDate }, [
+          ['skin_temperature_deviation_celsius', 'avgDeviationCelsius', deviation],
+        ]),
+      ],
+      r.issues,
+    );
   });
 }
 
@@ -378,9 +391,66 @@ export function mapEpoch(payload: unknown): MapOutcome {
   return mapped([]);
 }
 
-/** Summaries whose values the unified model has no place for yet: stored raw, replayable once it has. */
-export function keepRaw(payload: unknown): MapOutcome {
-  return asObj(payload) ? mapped([]) : skip('summary is not an object');
+/**
+ * A summary's `{"<seconds after start>": value}` series as measurements of one metric, each sample
+ * its own reading (keyed by its instant). `skipBelow`: Garmin's negative codes (stress -1 off
+ * wrist, -2 motion, ...) are not values.
+ */
+function seriesMeasurements(r: FieldReader, p: Obj, field: string, metric: MetricId, skipBelow?: number): NormalizedRecord[] {
+  const start = Number(p.startTimeInSeconds);
+  const offset = offsetMinutes(r, 'startTimeOffsetInSeconds', p.startTimeOffsetInSeconds);
+  return offsetSeries(start, p[field])
+    .filter(({ value }) => skipBelow === undefined || !(typeof value === 'number' && value < skipBelow))
+    .flatMap(({ at, value }) => emitMeasurements(r, { providerRecordId: String(at.getTime() / 1000), startTime: at, utcOffsetMinutes: offset }, [[metric, field, value]]));
 }
+
+/** Time series summaries into measurements: stress and body battery, pulse ox, respiration. */
+function seriesMapper(what: string, series: [string, MetricId, number?][]) {
+  return (payload: unknown): MapOutcome =>
+    safely(() => {
+      const p = asObj(payload);
+      if (!p) return skip(`${what} is not an object`);
+      const r = new FieldReader();
+      if (requireStart(r, p) === null) return skip(`${what} without start (${issuesText(r.issues)})`);
+      return mapped(series.flatMap(([field, metric, skipBelow]) => seriesMeasurements(r, p, field, metric, skipBelow)), r.issues);
+    });
+}
+
+export const mapStressDetails = seriesMapper('stress details', [
+  ['timeOffsetStressLevelValues', 'stress_level', 0],
+  ['timeOffsetBodyBatteryValues', 'body_battery', 0],
+]);
+export const mapPulseOx = seriesMapper('pulse ox', [['timeOffsetSpo2Values', 'spo2_percent']]);
+export const mapRespiration = seriesMapper('respiration', [['timeOffsetEpochToBreaths', 'respiratory_rate_brpm']]);
+
+/** A reading taken at one instant (`measurementTimeInSeconds`): blood pressure, body composition. */
+function readingMapper(what: string, inputs: (p: Obj) => [MetricId, string, unknown][]) {
+  return (payload: unknown): MapOutcome =>
+    safely(() => {
+      const p = asObj(payload);
+      if (!p) return skip(`${what} is not an object`);
+      const r = new FieldReader();
+      const at = requireStart(r, p, 'measurementTimeInSeconds');
+      if (at === null) return skip(`${what} without measurementTimeInSeconds (${issuesText(r.issues)})`);
+      const offset = offsetMinutes(r, 'measurementTimeOffsetInSeconds', p.measurementTimeOffsetInSeconds);
+      return mapped(emitMeasurements(r, { providerRecordId: String(at), startTime: instant(at), utcOffsetMinutes: offset }, inputs(p)), r.issues);
+    });
+}
+
+const grams = (value: unknown) => (typeof value === 'number' ? gramsToKilograms(value) : value);
+
+export const mapBloodPressure = readingMapper('blood pressure', (p) => [
+  ['blood_pressure_systolic_mmhg', 'systolic', p.systolic],
+  ['blood_pressure_diastolic_mmhg', 'diastolic', p.diastolic],
+  ['heart_rate_bpm', 'pulse', p.pulse],
+]);
+export const mapBodyComposition = readingMapper('body composition', (p) => [
+  ['weight_kg', 'weightInGrams', grams(p.weightInGrams)],
+  ['bmi', 'bodyMassIndex', p.bodyMassIndex],
+  ['body_fat_percent', 'bodyFatInPercent', p.bodyFatInPercent],
+  ['muscle_mass_kg', 'muscleMassInGrams', grams(p.muscleMassInGrams)],
+  ['bone_mass_kg', 'boneMassInGrams', grams(p.boneMassInGrams)],
+  ['body_water_percent', 'bodyWaterInPercent', p.bodyWaterInPercent],
+]);
 
 const issuesText = (issues: FieldIssue[]) => issues.map((i) => `${i.field}: ${i.reason}`).join('; ') || 'missing';

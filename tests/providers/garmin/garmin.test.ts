@@ -181,6 +181,19 @@ describe.each(databaseVariants())('Garmin, the push provider (%s)', (variant) =>
       totalEnergyKcal: (daily.activeKilocalories as number) + (daily.bmrKilocalories as number),
       extras: { averageStressLevel: daily.averageStressLevel, bmrKilocalories: daily.bmrKilocalories, bodyBatteryChargedValue: daily.bodyBatteryChargedValue },
     });
+    // Stress and body battery samples of the day's stress details are measurements (negative codes are not values).
+    const stress = summaryOn('stressDetails', DAY);
+    const stressValues = Object.entries(stress.timeOffsetStressLevelValues as Record<string, number>)
+      .filter(([, v]) => v >= 0)
+      .map(([offset, v]) => [new Date(((stress.startTimeInSeconds as number) + Number(offset)) * 1000).toISOString(), v]);
+    const stored = await prisma().measurement.findMany({
+      where: { userId: user.id, provider: 'GARMIN', metric: 'stress_level', localDate: new Date(`${DAY}T00:00:00Z`) },
+      orderBy: { startTime: 'asc' },
+    });
+    expect(stored.map((m) => [m.startTime.toISOString(), m.value])).toEqual(stressValues);
+    const pressure = garmin.summaries(garminUserId, 'bloodPressures')[garmin.summaries(garminUserId, 'bloodPressures').length - 1];
+    const systolic = await prisma().measurement.findFirst({ where: { userId: user.id, provider: 'GARMIN', metric: 'blood_pressure_systolic_mmhg', startTime: new Date((pressure.measurementTimeInSeconds as number) * 1000) } });
+    expect(systolic?.value).toBe(pressure.systolic);
     // Beside the other provider's records of the same day.
     expect(of(day.sleep, 'OURA').length).toBeGreaterThan(0);
     expect(of(day.activity, 'OURA').length).toBe(1);
