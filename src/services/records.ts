@@ -32,6 +32,68 @@ export const RECORD_ORDER = {
   vo2MaxEstimates: [{ measuredAt: 'asc' as const }, { id: 'asc' as const }],
 };
 
+type Sort = 'asc' | 'desc';
+/** One orderable field of a record list: its column, and whether it may be null (then rows without it are left out). */
+interface OrderField {
+  column: string;
+  nullable: boolean;
+  description: string;
+}
+
+/**
+ * The orders analysts may ask of each record list: time either way and the numeric fields that
+ * rank records (longest run, best night). Ties are broken by id, so cursors stay stable; ordering
+ * by a nullable field leaves out the records that lack it (a cursor cannot step over nulls).
+ */
+export const RECORD_ORDER_FIELDS = {
+  workouts: {
+    START_TIME: { column: 'startTime', nullable: false, description: 'start instant' },
+    DURATION: { column: 'durationSeconds', nullable: false, description: 'duration' },
+    DISTANCE: { column: 'distanceMeters', nullable: true, description: 'distance (workouts without one left out)' },
+    TRAINING_LOAD: { column: 'trainingLoad', nullable: true, description: 'training load (workouts without one left out)' },
+    ENERGY: { column: 'energyKcal', nullable: true, description: 'energy (workouts without one left out)' },
+  },
+  sleepSessions: {
+    START_TIME: { column: 'startTime', nullable: false, description: 'start instant' },
+    TOTAL_SLEEP: { column: 'totalSleepSeconds', nullable: true, description: 'time asleep (periods without it left out)' },
+    SCORE: { column: 'score', nullable: true, description: 'score (periods without one left out)' },
+  },
+  recoveries: {
+    DATE: { column: 'localDate', nullable: false, description: 'local date' },
+    HRV: { column: 'hrvRmssdMs', nullable: true, description: 'HRV (records without it left out)' },
+    RESTING_HEART_RATE: { column: 'restingHeartRateBpm', nullable: true, description: 'resting heart rate (records without it left out)' },
+  },
+  dailyActivities: {
+    DATE: { column: 'localDate', nullable: false, description: 'local date' },
+    STEPS: { column: 'steps', nullable: true, description: 'steps (days without them left out)' },
+    ACTIVE_ENERGY: { column: 'activeEnergyKcal', nullable: true, description: 'active energy (days without it left out)' },
+  },
+  vo2MaxEstimates: {
+    TIME: { column: 'measuredAt', nullable: false, description: 'measurement instant' },
+    VALUE: { column: 'vo2MaxMlPerKgMin', nullable: false, description: 'VO2max' },
+  },
+} as const satisfies Record<keyof typeof RECORD_ORDER, Record<string, OrderField>>;
+
+export type RecordList = keyof typeof RECORD_ORDER_FIELDS;
+
+/** Order values of a list: `<FIELD>_ASC` / `<FIELD>_DESC`. */
+export function recordOrderValues(list: RecordList): { name: string; description: string }[] {
+  return Object.entries(RECORD_ORDER_FIELDS[list] as Record<string, OrderField>).flatMap(([field, f]) => [
+    { name: `${field}_ASC`, description: `By ${f.description}, smallest / earliest first.` },
+    { name: `${field}_DESC`, description: `By ${f.description}, largest / latest first.` },
+  ]);
+}
+
+/** orderBy (ties by id, same direction) and the filter it needs, for an order value; null: the list's default order. */
+export function recordOrder(list: RecordList, order: string | null | undefined): { orderBy: Record<string, Sort>[]; where: Record<string, unknown> } {
+  if (!order) return { orderBy: RECORD_ORDER[list] as unknown as Record<string, Sort>[], where: {} };
+  const cut = order.lastIndexOf('_');
+  const field = (RECORD_ORDER_FIELDS[list] as Record<string, OrderField>)[order.slice(0, cut)];
+  const sort = order.slice(cut + 1).toLowerCase() as Sort;
+  if (!field || (sort !== 'asc' && sort !== 'desc')) throw new Error(`unknown order ${order} of ${list}`);
+  return { orderBy: [{ [field.column]: sort }, { id: sort }], where: field.nullable ? { [field.column]: { not: null } } : {} };
+}
+
 export interface Page<T> {
   items: T[];
   /** Opaque: pass back as `cursor` for the next page; null on the last page. */

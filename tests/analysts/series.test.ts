@@ -138,6 +138,57 @@ describe.each(databaseVariants())('series (%s)', (variant) => {
     expect(one).toBe(3);
   });
 
+  it('my longest run: one connection query with sport, primaryOnly and orderBy; totalCount and cursors agree with SQL', async () => {
+    const page = async (after: string | null) => {
+      const res = await t.graphql(
+        `query($after: String) { user(id: "${userGlobalId(users.west)}") { workouts(from: "${ANALYST_FROM}", to: "${TO}", sport: RUNNING, primaryOnly: true, orderBy: DISTANCE_DESC, first: 4, after: $after) {
+          totalCount pageInfo { hasNextPage endCursor } edges { node { distanceMeters startTime source { provider } } } } } }`,
+        { after },
+      );
+      expect(res.body.errors).toBeUndefined();
+      return res.body.data.user.workouts;
+    };
+    const expected = await sql<{ distance: number; provider: string }>(
+      `SELECT "distanceMeters" AS distance, "provider"::text AS provider FROM "Workout" WHERE "userId" = $1 AND "sport" = 'RUNNING' AND "duplicateOfId" IS NULL
+         AND "localDate" BETWEEN $2::date AND $3::date AND "distanceMeters" IS NOT NULL ORDER BY "distanceMeters" DESC, "id" DESC`,
+      users.west, ANALYST_FROM, TO,
+    );
+    const first = await page(null);
+    expect(first.totalCount).toBe(expected.length);
+    expect(first.edges[0].node).toMatchObject({ distanceMeters: Number(expected[0].distance), source: { provider: 'POLAR' } });
+    // Walking every page gives the SQL order exactly.
+    const seen = [...first.edges];
+    for (let p = first; p.pageInfo.hasNextPage; ) {
+      p = await page(p.pageInfo.endCursor);
+      seen.push(...p.edges);
+    }
+    expect(seen.map((e: { node: { distanceMeters: number } }) => e.node.distanceMeters)).toEqual(expected.map((e) => Number(e.distance)));
+  });
+
+  it('training load against next-night recovery: Day.nextNight in the days statement', async () => {
+    t.statements.length = 0;
+    const res = await t.graphql(`{ user(id: "${userGlobalId(users.east)}") { days(from: "${ANALYST_FROM}", to: "2026-02-03") {
+      date primaryWorkouts { trainingLoad } nextNight { date primaryRecovery { hrvRmssdMs source { provider } } } } } }`);
+    expect(res.body.errors).toBeUndefined();
+    expect(t.statements.filter((s) => !s.startsWith('UPDATE "public"."ApiKey"'))).toHaveLength(3);
+    const days = res.body.data.user.days as { date: string; primaryWorkouts: { trainingLoad: number | null }[]; nextNight: { date: string; primaryRecovery: { hrvRmssdMs: number } | null } }[];
+    expect(days).toHaveLength(30);
+    const got = days
+      .filter((d) => d.primaryWorkouts.length > 0)
+      .map((d) => [d.date, d.primaryWorkouts.reduce((sum, w) => sum + (w.trainingLoad ?? 0), 0), d.nextNight.date, d.nextNight.primaryRecovery?.hrvRmssdMs ?? null]);
+    const expected = await sql<{ day: string; load: number; next: string; hrv: number | null }>(
+      `SELECT to_char(w."localDate", 'YYYY-MM-DD') AS day, sum(coalesce(w."trainingLoad", 0))::float8 AS load, to_char(w."localDate" + 1, 'YYYY-MM-DD') AS next,
+              (SELECT coalesce(o."hrvRmssdMs", p."hrvRmssdMs") FROM (SELECT 1) x
+                 LEFT JOIN "Recovery" o ON o."userId" = $1 AND o."provider" = 'OURA' AND o."localDate" = w."localDate" + 1
+                 LEFT JOIN "Recovery" p ON p."userId" = $1 AND p."provider" = 'POLAR' AND p."localDate" = w."localDate" + 1)::float8 AS hrv
+       FROM "Workout" w WHERE w."userId" = $1 AND w."duplicateOfId" IS NULL AND w."localDate" BETWEEN $2::date AND '2026-02-03' GROUP BY w."localDate" ORDER BY 1`,
+      users.east, ANALYST_FROM,
+    );
+    expect(got).toEqual(expected.map((e) => [e.day, Number(e.load), e.next, e.hrv === null ? null : Number(e.hrv)]));
+    // The last day's night is the day after "to".
+    expect(days[29].nextNight.date).toBe('2026-02-04');
+  });
+
   it('refuses bad arguments before running, naming the argument and the limit', async () => {
     const ask = async (args: string, field = 'series') => {
       const res = await t.graphql(`{ user(id: "${userGlobalId(users.east)}") { ${field}(${args}) { __typename } } }`);

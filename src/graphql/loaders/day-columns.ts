@@ -83,7 +83,7 @@ const COLUMN_SETS = perTable((table) => new Set(TABLE_COLUMNS[table]));
 type Fragments = Record<string, FragmentDefinitionNode>;
 
 /** The field nodes of a selection set, with inline fragments and fragment spreads flattened. */
-function fieldsOf(set: SelectionSetNode | undefined, fragments: Fragments, out: FieldNode[] = []): FieldNode[] {
+export function fieldsOf(set: SelectionSetNode | undefined, fragments: Fragments, out: FieldNode[] = []): FieldNode[] {
   for (const selection of set?.selections ?? []) {
     if (selection.kind === Kind.FIELD) out.push(selection);
     else if (selection.kind === Kind.INLINE_FRAGMENT) fieldsOf(selection.selectionSet, fragments, out);

@@ -17,7 +17,23 @@ export interface DayShape {
   sleep: SleepSession[];
   recovery: Recovery[];
   activity: DailyActivity[];
+  /** The following local date (User.days loads it when the selection asks for nextNight). */
+  next?: DayShape | null;
 }
+
+/** The night after a day: sleep that ended, and recovery measured, on the morning of the next local date. */
+const NightRef = builder.objectRef<DayShape>('Night').implement({
+  description:
+    "The night after a day: the sleep and recovery filed under the next local date (sleep belongs to the morning it ended). " +
+    'Lets one days query set a day\'s training load against the recovery that followed it.',
+  fields: (t) => ({
+    date: t.field({ type: 'LocalDate', description: 'The local date of the morning the night ended (the day after).', resolve: (d) => d.date }),
+    sleep: t.field({ type: [SleepSessionRef], description: 'Sleep periods that ended that morning, from every provider.', resolve: (d) => d.sleep }),
+    recovery: t.field({ type: [RecoveryRef], description: "That night's recovery, from every provider.", resolve: (d) => d.recovery }),
+    primarySleep: t.field({ type: SleepSessionRef, nullable: true, description: 'The main sleep by PROVIDER_PRIORITY_SLEEP (as Day.primarySleep).', resolve: (d, _a, ctx) => primarySleep(d, ctx.config) }),
+    primaryRecovery: t.field({ type: RecoveryRef, nullable: true, description: 'Recovery by PROVIDER_PRIORITY_RECOVERY (as Day.primaryRecovery).', resolve: (d, _a, ctx) => primaryRecovery(d, ctx.config) }),
+  }),
+});
 
 export const DayRef = builder.objectRef<DayShape>('Day');
 DayRef.implement({
@@ -50,6 +66,11 @@ DayRef.implement({
       type: DayScoresRef,
       description: "The gateway's own open scores of this day (docs/scores/), from any provider's records, each explained.",
       resolve: (d) => ({ date: d.date, byKind: new Map((d.scores ?? []).map((s) => [s.kind, s])) }),
+    }),
+    nextNight: t.field({
+      type: NightRef,
+      description: "The night after this day (the next local date's sleep and recovery), loaded in the same statement as the days: training load against next-night recovery in one query.",
+      resolve: (d) => d.next ?? { userId: d.userId, date: d.date, scores: null, workouts: [], sleep: [], recovery: [], activity: [] },
     }),
     primaryWorkouts: t.field({
       type: [WorkoutRef],

@@ -1,12 +1,13 @@
 import { createGraphQLError } from 'graphql-yoga';
 import { Prisma } from '../../generated/prisma/client.js';
-import { RECORD_ORDER, recordRangeWhere } from '../../services/records.js';
-import { builder } from '../builder.js';
+import { recordOrder, recordOrderValues, recordRangeWhere, type RecordList } from '../../services/records.js';
+import { builder, MAX_PAGE_SIZE } from '../builder.js';
+import { addLocalDays } from '../../normalize/time.js';
 import { dateRange, MAX_RANGE_DAYS } from '../dates.js';
-import { columnPlanFor } from '../loaders/day-columns.js';
+import { columnPlanFor, fieldsOf } from '../loaders/day-columns.js';
 import { ConnectionRef } from './connection.js';
 import { DayRef } from './day.js';
-import { ProviderEnum } from './enums.js';
+import { ProviderEnum, WorkoutSportEnum } from './enums.js';
 import { HeartRateSampleRef } from './heart-rate-sample.js';
 import { ScoreKindEnum, ScoreRef } from './score.js';
 import { scoresForRange } from '../../services/scores.js';
@@ -19,16 +20,39 @@ import './workout.js';
 /** Long enough for any accounts service's id, short enough for its unique index (PostgreSQL's b-tree takes ~2,700 bytes). */
 export const MAX_EXTERNAL_ID_LENGTH = 255;
 
+/** `<FIELD>_ASC|_DESC` orders of one record list (src/services/records.ts). */
+function orderEnum(list: RecordList, name: string) {
+  return builder.enumType(name, {
+    description: `Orders of User.${list}: ties broken by id (stable cursors); ordering by a field a record may lack leaves those records out.`,
+    values: Object.fromEntries(recordOrderValues(list).map((v) => [v.name, { value: v.name, description: v.description }])),
+  });
+}
+
+const ORDER_ENUMS = {
+  workouts: orderEnum('workouts', 'WorkoutOrder'),
+  sleepSessions: orderEnum('sleepSessions', 'SleepSessionOrder'),
+  recoveries: orderEnum('recoveries', 'RecoveryOrder'),
+  dailyActivities: orderEnum('dailyActivities', 'DailyActivityOrder'),
+  vo2MaxEstimates: orderEnum('vo2MaxEstimates', 'Vo2MaxEstimateOrder'),
+};
+
 export const UserRef = builder.prismaNode('User', {
   id: { field: 'id' },
   nullable: true, // node(id) / nodes(ids) of a record that does not exist answer null, not an error
   description: 'A person whose wearable data the gateway holds.',
   fields: (t) => {
-    const range = () => ({
+    const range = (list: RecordList) => ({
       from: t.arg({ type: 'LocalDate', required: true, description: 'First local date, inclusive.' }),
       to: t.arg({ type: 'LocalDate', required: true, description: `Last local date, inclusive; at most ${MAX_RANGE_DAYS} days from "from".` }),
       provider: t.arg({ type: ProviderEnum, description: 'Only records from this provider.' }),
+      orderBy: t.arg({ type: ORDER_ENUMS[list], description: 'Order of the list (default: oldest first).' }),
     });
+    /** The connection's Prisma query: range, provider, order (and the filter an order needs), plus the list's own filters. */
+    const listQuery = (list: RecordList, args: { from: string; to: string; provider?: string | null; orderBy?: string | null }, where: Record<string, unknown> = {}) => {
+      const order = recordOrder(list, args.orderBy);
+      return { where: { ...recordRangeWhere(args), ...order.where, ...where }, orderBy: order.orderBy };
+    };
+    const PAGING = `Relay connection: first/after, at most ${MAX_PAGE_SIZE} a page; totalCount counts every record the arguments select.`;
     return {
       externalId: t.exposeString('externalId', {
         nullable: true,
@@ -41,33 +65,42 @@ export const UserRef = builder.prismaNode('User', {
       }),
       workouts: t.relatedConnection('workouts', {
         cursor: 'id',
-        description: 'Workouts whose local date is in the range, oldest first.',
-        args: range(),
-        query: (args) => ({ where: recordRangeWhere(args), orderBy: RECORD_ORDER.workouts }),
+        totalCount: true,
+        description: `Workouts whose local date is in the range, oldest first unless orderBy says otherwise. ${PAGING}`,
+        args: {
+          ...range('workouts'),
+          sport: t.arg({ type: WorkoutSportEnum, description: 'Only this sport.' }),
+          primaryOnly: t.arg.boolean({ description: "Each session once: leave out records that duplicate another provider's (Workout.duplicateOf)." }),
+        },
+        query: (args) => listQuery('workouts', args, { ...(args.sport ? { sport: args.sport } : {}), ...(args.primaryOnly ? { duplicateOfId: null } : {}) }),
       }),
       sleepSessions: t.relatedConnection('sleepSessions', {
         cursor: 'id',
-        description: 'Sleep periods whose local date (the morning they ended) is in the range.',
-        args: range(),
-        query: (args) => ({ where: recordRangeWhere(args), orderBy: RECORD_ORDER.sleepSessions }),
+        totalCount: true,
+        description: `Sleep periods whose local date (the morning they ended) is in the range; oldest first unless orderBy says otherwise. ${PAGING}`,
+        args: range('sleepSessions'),
+        query: (args) => listQuery('sleepSessions', args),
       }),
       recoveries: t.relatedConnection('recoveries', {
         cursor: 'id',
-        description: 'Nightly recovery records (Nightly Recharge, readiness) in the range.',
-        args: range(),
-        query: (args) => ({ where: recordRangeWhere(args), orderBy: RECORD_ORDER.recoveries }),
+        totalCount: true,
+        description: `Nightly recovery records (Nightly Recharge, readiness) in the range; oldest first unless orderBy says otherwise. ${PAGING}`,
+        args: range('recoveries'),
+        query: (args) => listQuery('recoveries', args),
       }),
       dailyActivities: t.relatedConnection('dailyActivities', {
         cursor: 'id',
-        description: 'Daily activity summaries in the range.',
-        args: range(),
-        query: (args) => ({ where: recordRangeWhere(args), orderBy: RECORD_ORDER.dailyActivities }),
+        totalCount: true,
+        description: `Daily activity summaries in the range; oldest first unless orderBy says otherwise. ${PAGING}`,
+        args: range('dailyActivities'),
+        query: (args) => listQuery('dailyActivities', args),
       }),
       vo2MaxEstimates: t.relatedConnection('vo2MaxEstimates', {
         cursor: 'id',
-        description: 'VO2max estimates in the range.',
-        args: range(),
-        query: (args) => ({ where: recordRangeWhere(args), orderBy: RECORD_ORDER.vo2MaxEstimates }),
+        totalCount: true,
+        description: `VO2max estimates in the range; oldest first unless orderBy says otherwise. ${PAGING}`,
+        args: range('vo2MaxEstimates'),
+        query: (args) => listQuery('vo2MaxEstimates', args),
       }),
       heartRate: t.relatedConnection('heartRate', {
         type: HeartRateSampleRef,
@@ -104,10 +137,15 @@ export const UserRef = builder.prismaNode('User', {
           from: t.arg({ type: 'LocalDate', required: true, description: 'First local date, inclusive.' }),
           to: t.arg({ type: 'LocalDate', required: true, description: 'Last local date, inclusive.' }),
         },
-        resolve: (user, args, ctx, info) => {
+        resolve: async (user, args, ctx, info) => {
           dateRange(args.from, args.to);
           const { plan, key } = columnPlanFor(info);
-          return ctx.loaders.days.load({ userId: user.id, from: args.from, to: args.to, columns: plan, columnsKey: key });
+          // Day.nextNight reads the date after "to" too: one more day in the same statement.
+          const withNext = info.fieldNodes.some((node) => fieldsOf(node.selectionSet, info.fragments).some((f) => f.name.value === 'nextNight'));
+          const to = withNext ? addLocalDays(args.to, 1) : args.to;
+          const days = await ctx.loaders.days.load({ userId: user.id, from: args.from, to, columns: plan, columnsKey: key });
+          if (!withNext) return days;
+          return days.slice(0, -1).map((day, i) => ({ ...day, next: days[i + 1] }));
         },
       }),
     };
