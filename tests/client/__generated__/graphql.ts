@@ -12,8 +12,12 @@ export type CreateUserInput = {
 
 /** A wearable data provider the gateway integrates with. */
 export type Provider =
+  | 'APPLE_HEALTH'
+  | 'HEALTH_CONNECT'
   | 'OURA'
-  | 'POLAR';
+  | 'POLAR'
+  | 'SAMSUNG_HEALTH'
+  | 'WHOOP';
 
 /** Normalized sport. The provider's own sport name is kept in Workout.providerSport. */
 export type WorkoutSport =
