@@ -103,8 +103,10 @@ describe('provider HTTP client against the Polar fake', () => {
   });
 
   it('retries a timeout', async () => {
-    fake.faults.delayNext(1, 300, '/v3/users/sleep');
-    const res = await get('/v3/users/sleep', { timeoutMs: 50 });
+    // Margins a busy machine cannot eat: the delayed answer comes 10x after the timeout, and the
+    // retry has a whole second to answer.
+    fake.faults.delayNext(1, 10_000, '/v3/users/sleep');
+    const res = await get('/v3/users/sleep', { timeoutMs: 1000 });
     expect(res.status).toBe(200);
     expect(retries.map((r) => r.reason)).toEqual(['timeout']);
   });
