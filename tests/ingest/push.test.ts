@@ -112,6 +112,22 @@ describe.each(databaseVariants())('push contract, a week from two phones (%s)', 
       { provider: 'APPLE_HEALTH', vo2MaxMlPerKgMin: 47.3, localDate: new Date('2026-11-05T00:00:00Z') },
       { provider: 'HEALTH_CONNECT', vo2MaxMlPerKgMin: 44, localDate: new Date('2026-11-06T00:00:00Z') },
     ]);
+    // Measurements, each converted from the unit given: HealthKit's HRV stays SDNN, Health Connect's is RMSSD.
+    const series = async (metric: string, provider: string) =>
+      ((await t.graphql(`query($m: String!, $p: Provider) { me { series(metric: $m, provider: $p, from: "${FROM}", to: "${TO}", bucket: DAY) { date value } } }`, { m: metric, p: provider }, aliceToken)).body.data.me.series as { date: string; value: number }[]);
+    const daily = (f: (i: number) => number) => week.map((d, i) => ({ date: d.date, value: f(i) }));
+    expect(await series('hrv_sdnn_ms', 'APPLE_HEALTH')).toEqual(daily((i) => 45 + i));
+    expect(await series('hrv_rmssd_ms', 'APPLE_HEALTH')).toEqual([]);
+    expect(await series('hrv_rmssd_ms', 'HEALTH_CONNECT')).toEqual(daily((i) => 38 + i));
+    expect(await series('resting_heart_rate_bpm', 'APPLE_HEALTH')).toEqual(daily((i) => 52 + i));
+    expect(await series('spo2_percent', 'APPLE_HEALTH')).toEqual(daily(() => 97)); // 0.97 with unit "%"
+    expect(await series('spo2_percent', 'HEALTH_CONNECT')).toEqual(daily(() => 96));
+    expect(await series('respiratory_rate_brpm', 'APPLE_HEALTH')).toEqual(daily(() => 14.5));
+    const [appleWeight] = await series('weight_kg', 'APPLE_HEALTH');
+    expect(appleWeight.date).toBe(FROM);
+    expect(appleWeight.value).toBeCloseTo(165 * 0.45359237, 9); // 165 lb
+    expect(await series('weight_kg', 'HEALTH_CONNECT')).toEqual([{ date: FROM, value: 72.5 }]);
+
     // The phones show as connections of the user.
     const me = await t.graphql('{ me { connections { provider status } } }', undefined, aliceToken);
     expect(me.body.data.me.connections.map((c: { provider: string }) => c.provider).sort()).toEqual(['APPLE_HEALTH', 'HEALTH_CONNECT']);

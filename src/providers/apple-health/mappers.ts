@@ -8,8 +8,9 @@
  *   one source per day: iPhone and Watch are never added).
  * - Sleep analysis -> its night's SleepSession (shares; stages by iOS version: iOS 16+ core, deep,
  *   REM, awake; before that "asleep" = stage unknown; in-bed spans the night).
- * - Everything else (resting HR, HRV SDNN, body mass, SpO2, respiratory rate...) is kept raw for the
- *   measurements (replay maps it once they exist).
+ * - Resting HR, HRV SDNN (labelled SDNN), body mass, SpO2 (a fraction with unit %), respiratory rate,
+ *   height, body fat, temperature, blood pressure, VO2max -> measurements (src/measurements/), each
+ *   converted from the unit given; other types are kept raw (replay maps them once they have a metric).
  * Content keys (type, source, start, end) identify samples and workouts, so the same sample pushed
  * by the app (with its UUID) and imported from an export (no UUID) is one record.
  */
@@ -19,7 +20,9 @@ import { asObj, safely } from '../../normalize/payload.js';
 import { mapped, skip, type FieldIssue, type MapOutcome, type NormalizedRecord, type SleepShareStage } from '../../normalize/records.js';
 import { contentKey, dailyShare, nightShare } from '../../normalize/shares.js';
 import { localDateOf, parseOffsetDateTime } from '../../normalize/time.js';
-import { PLAUSIBLE, toStoredUnit, type Dimension } from '../../normalize/units.js';
+import { FieldReader, PLAUSIBLE, toStoredUnit, type Dimension } from '../../normalize/units.js';
+import { METRICS, type MetricId } from '../../measurements/catalogue.js';
+import { emitMeasurements } from '../../measurements/emit.js';
 import type { AppleHealthRecord } from '../../ingest/contract.js';
 import { hkSport } from './sport-map.js';
 
@@ -35,6 +38,27 @@ const DAILY: Record<string, { field: 'steps' | 'activeEnergyKcal' | 'basalEnergy
   [`${Q}ActiveEnergyBurned`]: { field: 'activeEnergyKcal', dimension: 'energy', range: PLAUSIBLE.energyKcal },
   [`${Q}BasalEnergyBurned`]: { field: 'basalEnergyKcal', dimension: 'energy', range: PLAUSIBLE.energyKcal },
   [`${Q}DistanceWalkingRunning`]: { field: 'distanceMeters', dimension: 'length', range: PLAUSIBLE.distanceMeters },
+};
+
+/**
+ * Quantity types that are measurements (src/measurements/catalogue.ts): metric, the dimension the
+ * value is converted from, and a factor from the stored unit to the metric's (HRV: s -> ms; height: m -> cm).
+ * HRV from Apple is SDNN and stays SDNN.
+ */
+const MEASUREMENTS: Record<string, [MetricId, Dimension, number]> = {
+  [`${Q}RestingHeartRate`]: ['resting_heart_rate_bpm', 'rate', 1],
+  [`${Q}HeartRateVariabilitySDNN`]: ['hrv_sdnn_ms', 'time', 1000],
+  [`${Q}BodyMass`]: ['weight_kg', 'mass', 1],
+  [`${Q}OxygenSaturation`]: ['spo2_percent', 'fraction', 1],
+  [`${Q}RespiratoryRate`]: ['respiratory_rate_brpm', 'rate', 1],
+  [`${Q}BodyFatPercentage`]: ['body_fat_percent', 'fraction', 1],
+  [`${Q}Height`]: ['height_cm', 'length', 100],
+  [`${Q}BodyMassIndex`]: ['bmi', 'count', 1],
+  [`${Q}BodyTemperature`]: ['body_temperature_celsius', 'temperature', 1],
+  [`${Q}BloodPressureSystolic`]: ['blood_pressure_systolic_mmhg', 'pressure', 1],
+  [`${Q}BloodPressureDiastolic`]: ['blood_pressure_diastolic_mmhg', 'pressure', 1],
+  [`${Q}VO2Max`]: ['vo2max_ml_per_kg_min', 'vo2', 1],
+  [`${Q}FlightsClimbed`]: ['floors_climbed', 'count', 1],
 };
 
 /** HKCategoryValueSleepAnalysis raw values (HealthKit) and names (export.xml). */
@@ -55,7 +79,24 @@ const SLEEP_STAGES: Record<string, SleepShareStage> = {
 };
 
 /** The record types mapped into the unified model (others are kept raw). */
-export const APPLE_MAPPED_TYPES = ['HKWorkout', `${Q}HeartRate`, `${Q}VO2Max`, ...Object.keys(DAILY), 'HKCategoryTypeIdentifierSleepAnalysis'];
+export const APPLE_MAPPED_TYPES = [...new Set(['HKWorkout', `${Q}HeartRate`, `${Q}VO2Max`, ...Object.keys(DAILY), ...Object.keys(MEASUREMENTS), 'HKCategoryTypeIdentifierSleepAnalysis'])];
+
+/** The sample as a measurement, when its type is one (converted from its unit). */
+function measurement(record: Quantity, span: Span, issues: FieldIssue[]): NormalizedRecord[] {
+  const known = MEASUREMENTS[record.type];
+  if (!known) return [];
+  const [metric, dimension, factor] = known;
+  const value = toStoredUnit(record.value, record.unit, dimension);
+  if (value === null) {
+    issues.push({ field: 'unit', reason: `"${record.unit}" is not a ${dimension} unit this gateway converts` });
+    return [];
+  }
+  const r = new FieldReader();
+  const interval = METRICS[metric].kind === 'interval';
+  const records = emitMeasurements(r, { providerRecordId: sampleKey(record.type, record, span), startTime: span.start, endTime: interval ? span.end : null, utcOffsetMinutes: span.utcOffsetMinutes, sourceDevice: deviceName(record) }, [[metric, 'value', factor === 1 ? value : Math.round(value * factor * 1e9) / 1e9]]);
+  issues.push(...r.issues);
+  return records;
+}
 
 interface Span {
   start: Date;
@@ -96,6 +137,7 @@ function quantity(record: Quantity): MapOutcome {
     const samples = heartRateSamples([{ at: span.start, value: bpm }], 'value', issues, { utcOffsetMinutes: span.utcOffsetMinutes, context, sourceDevice: device });
     return samples.length ? mapped([{ kind: 'heartRate', samples }], issues) : skip(issues[0]?.reason ?? 'no usable heart rate');
   }
+  const measured = measurement(record, span, issues);
   if (record.type === `${Q}VO2Max`) {
     const vo2 = toStoredUnit(record.value, record.unit, 'vo2');
     if (vo2 === null) return skip(`unit "${record.unit}" is not a VO2max unit`);
@@ -113,9 +155,11 @@ function quantity(record: Quantity): MapOutcome {
           vo2MaxMlPerKgMin: vo2,
         },
       },
-    ]);
+      ...measured,
+    ], issues);
   }
-  return mapped([]);
+  if (measured.length === 0 && issues.length) return skip(issues.map((i) => `${i.field}: ${i.reason}`).join('; '));
+  return mapped(measured, issues);
 }
 
 function category(record: Category): MapOutcome {

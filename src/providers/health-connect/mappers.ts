@@ -4,15 +4,16 @@
  * local date is taken in UTC and the record says so (a nulled-field note). Steps, distance and
  * calories -> their day's DailyActivity (shares keyed by the record id); heart-rate series ->
  * samples; sleep sessions with stages and exercise sessions -> SleepSession and Workout; VO2max ->
- * Vo2MaxEstimate. Resting HR, HRV (RMSSD), weight, SpO2 and respiratory rate are kept raw for the
- * measurements.
+ * Vo2MaxEstimate. Resting HR, HRV (RMSSD), weight, SpO2 (0-100) and respiratory rate -> measurements.
  */
 import { heartRateSamples } from '../../normalize/heart-rate.js';
 import { asObj, safely } from '../../normalize/payload.js';
 import { mapped, skip, type FieldIssue, type HypnogramStage, type MapOutcome, type NormalizedRecord } from '../../normalize/records.js';
 import { dailyShare } from '../../normalize/shares.js';
 import { localDateOf, parseOffset, parseOffsetDateTime } from '../../normalize/time.js';
-import { PLAUSIBLE, toStoredUnit } from '../../normalize/units.js';
+import { FieldReader, PLAUSIBLE, toStoredUnit } from '../../normalize/units.js';
+import { METRICS, type MetricId } from '../../measurements/catalogue.js';
+import { emitMeasurements } from '../../measurements/emit.js';
 import type { HealthConnectRecord } from '../../ingest/contract.js';
 import { HC_SPORTS } from './sport-map.js';
 
@@ -21,7 +22,10 @@ type Of<T extends HealthConnectRecord['recordType']> = Extract<HealthConnectReco
 /** SleepSessionRecord stage -> hypnogram stage; SLEEPING (2) is asleep with the stage unknown. */
 const STAGES: Record<number, HypnogramStage> = { 0: 'UNKNOWN', 1: 'AWAKE', 2: 'UNKNOWN', 3: 'AWAKE', 4: 'LIGHT', 5: 'DEEP', 6: 'REM', 7: 'AWAKE' };
 
-export const HEALTH_CONNECT_MAPPED_TYPES = ['StepsRecord', 'DistanceRecord', 'ActiveCaloriesBurnedRecord', 'TotalCaloriesBurnedRecord', 'HeartRateRecord', 'Vo2MaxRecord', 'SleepSessionRecord', 'ExerciseSessionRecord'];
+export const HEALTH_CONNECT_MAPPED_TYPES = [
+  'StepsRecord', 'DistanceRecord', 'ActiveCaloriesBurnedRecord', 'TotalCaloriesBurnedRecord', 'HeartRateRecord', 'Vo2MaxRecord', 'SleepSessionRecord', 'ExerciseSessionRecord',
+  'RestingHeartRateRecord', 'HeartRateVariabilityRmssdRecord', 'WeightRecord', 'OxygenSaturationRecord', 'RespiratoryRateRecord',
+];
 
 /** An instant and the offset that holds for it (the record's, else UTC with a note). */
 function at(time: string, offset: string | null | undefined, field: string, issues: FieldIssue[]) {
@@ -167,10 +171,31 @@ export function mapHealthConnect(_dataType: string, payload: unknown): MapOutcom
         const [min, max] = PLAUSIBLE.vo2MaxMlPerKgMin;
         const v = record.vo2MillilitersPerMinuteKilogram;
         if (v < min || v > max) return skip(`VO2max out of range [${min}, ${max}]: ${v}`);
+        const r = new FieldReader();
         return mapped(
-          [{ kind: 'vo2Max', record: { providerRecordId: record.metadata.id, sourceDevice: deviceOf(record), utcOffsetMinutes: t.utcOffsetMinutes, localDate: localDateOf(t.instant, t.utcOffsetMinutes), measuredAt: t.instant, vo2MaxMlPerKgMin: v } }],
-          issues,
+          [
+            { kind: 'vo2Max', record: { providerRecordId: record.metadata.id, sourceDevice: deviceOf(record), utcOffsetMinutes: t.utcOffsetMinutes, localDate: localDateOf(t.instant, t.utcOffsetMinutes), measuredAt: t.instant, vo2MaxMlPerKgMin: v } },
+            ...emitMeasurements(r, { providerRecordId: record.metadata.id, startTime: t.instant, utcOffsetMinutes: t.utcOffsetMinutes, sourceDevice: deviceOf(record) }, [['vo2max_ml_per_kg_min', 'vo2MillilitersPerMinuteKilogram', v]]),
+          ],
+          [...issues, ...r.issues],
         );
+      }
+      case 'RestingHeartRateRecord':
+      case 'HeartRateVariabilityRmssdRecord':
+      case 'WeightRecord':
+      case 'OxygenSaturationRecord':
+      case 'RespiratoryRateRecord': {
+        const t = at(record.time, record.zoneOffset, 'zoneOffset', issues);
+        const [metric, value]: [MetricId, number | null] =
+          record.recordType === 'RestingHeartRateRecord' ? ['resting_heart_rate_bpm', record.beatsPerMinute]
+          : record.recordType === 'HeartRateVariabilityRmssdRecord' ? ['hrv_rmssd_ms', record.heartRateVariabilityMillis]
+          : record.recordType === 'WeightRecord' ? ['weight_kg', toStoredUnit(record.weight.value, record.weight.unit, 'mass')]
+          : record.recordType === 'OxygenSaturationRecord' ? ['spo2_percent', record.percentage]
+          : ['respiratory_rate_brpm', record.rate];
+        const r = new FieldReader();
+        // HRV RMSSD is an interval metric; Health Connect gives the instant it was measured.
+        const records = emitMeasurements(r, { providerRecordId: record.metadata.id, startTime: t.instant, endTime: METRICS[metric].kind === 'interval' ? t.instant : null, utcOffsetMinutes: t.utcOffsetMinutes, sourceDevice: deviceOf(record) }, [[metric, metric, value]]);
+        return records.length ? mapped(records, [...issues, ...r.issues]) : skip(r.issues.map((i) => `${i.field}: ${i.reason}`).join('; ') || 'no value');
       }
       case 'SleepSessionRecord':
         return sleep(record, issues);

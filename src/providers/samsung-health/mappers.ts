@@ -6,8 +6,8 @@
  *   HEART_RATE { heartRate, series?: [{ time, heartRate }] } -> heart-rate samples;
  *   SLEEP { sleepScore?, stages: [{ startTime, endTime, stage: AWAKE|LIGHT|DEEP|REM }] } -> SleepSession;
  *   EXERCISE { exerciseType, duration?, calorie?, distance?, meanHeartRate?, maxHeartRate? } -> Workout.
- * Other data types (blood oxygen, body composition, skin temperature, blood pressure) are kept raw
- * for the measurements.
+ *   BLOOD_OXYGEN { oxygenSaturation (%) }, BODY_COMPOSITION { weight (kg), bodyFat (%), skeletalMuscleMass (kg) } -> measurements.
+ * Skin temperature and blood pressure are kept raw.
  */
 import type { WorkoutSport } from '../../generated/prisma/enums.js';
 import { heartRateSamples } from '../../normalize/heart-rate.js';
@@ -17,8 +17,9 @@ import { dailyShare } from '../../normalize/shares.js';
 import { localDateOf, parseOffset, parseOffsetDateTime } from '../../normalize/time.js';
 import { FieldReader, PLAUSIBLE } from '../../normalize/units.js';
 import type { SamsungHealthRecord } from '../../ingest/contract.js';
+import { emitMeasurements } from '../../measurements/emit.js';
 
-export const SAMSUNG_MAPPED_TYPES = ['STEPS', 'HEART_RATE', 'SLEEP', 'EXERCISE'];
+export const SAMSUNG_MAPPED_TYPES = ['STEPS', 'HEART_RATE', 'SLEEP', 'EXERCISE', 'BLOOD_OXYGEN', 'BODY_COMPOSITION'];
 
 const SPORTS: Record<string, WorkoutSport> = {
   RUNNING: 'RUNNING', WALKING: 'WALKING', HIKING: 'HIKING', CYCLING: 'CYCLING', SWIMMING: 'SWIMMING', ROWING_MACHINE: 'INDOOR_ROWING',
@@ -104,6 +105,13 @@ export function mapSamsungHealth(_dataType: string, payload: unknown): MapOutcom
           ],
           [...issues, ...r.issues],
         );
+      }
+      case 'BLOOD_OXYGEN':
+      case 'BODY_COMPOSITION': {
+        const records = emitMeasurements(r, { providerRecordId: point.uid, startTime: start, utcOffsetMinutes, sourceDevice: device }, point.dataType === 'BLOOD_OXYGEN'
+          ? [['spo2_percent', 'values.oxygenSaturation', v.oxygenSaturation]]
+          : [['weight_kg', 'values.weight', v.weight], ['body_fat_percent', 'values.bodyFat', v.bodyFat], ['muscle_mass_kg', 'values.skeletalMuscleMass', v.skeletalMuscleMass]]);
+        return records.length ? mapped(records, [...issues, ...r.issues]) : skip(r.issues.map((i) => `${i.field}: ${i.reason}`).join('; ') || 'no value');
       }
       default:
         return mapped([]);
