@@ -11,8 +11,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Readable, Transform } from 'node:stream';
+import { once } from 'node:events';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { decodeGlobalID } from '@pothos/plugin-relay';
@@ -144,15 +143,24 @@ async function acceptExport(deps: IngestRouteDeps, request: Request, userId: str
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, `apple-health-${userId}-${Date.now()}-${Math.random().toString(36).slice(2)}.zip`);
   let size = 0;
-  const limiter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      size += chunk.length;
-      done(size > MAX_EXPORT_UPLOAD_BYTES ? new Error('too large') : null, chunk);
-    },
-  });
+  const out = fs.createWriteStream(file, { mode: 0o600 });
   try {
-    await pipeline(Readable.fromWeb(request.body as never), limiter, fs.createWriteStream(file, { mode: 0o600 }));
+    // The request body's reader (any WHATWG stream implementation), written with back-pressure.
+    const reader = (request.body as ReadableStream<Uint8Array>).getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_EXPORT_UPLOAD_BYTES) {
+        reader.cancel().catch(() => undefined);
+        throw new Error('too large');
+      }
+      if (!out.write(value)) await once(out, 'drain');
+    }
+    out.end();
+    await once(out, 'finish');
   } catch {
+    out.destroy();
     fs.rmSync(file, { force: true });
     return json(size > MAX_EXPORT_UPLOAD_BYTES ? 413 : 400, { error: 'upload_failed', message: size > MAX_EXPORT_UPLOAD_BYTES ? `An export may have at most ${MAX_EXPORT_UPLOAD_BYTES} bytes.` : 'The upload did not complete.' });
   }
