@@ -2,10 +2,13 @@
  * `npm run cli -- demo`: through a running gateway (like `sync`), creates a demo user, connects both
  * sandbox providers (following each simulator's consent page as a browser would: GET the
  * authorization URL, submit its "Allow" form, follow the redirect to the callback), waits for the
- * backfills with progress bars, and prints the Days query with ready variables.
+ * backfills with progress bars, pushes a week of HealthKit and Health Connect records from the
+ * sandbox phones through the push contract, and prints the Days query with ready variables.
  */
 import { DAYS_QUERY } from '../http/graphiql.js';
 import { graphql, progressBar, subscribe, type Remote } from './remote.js';
+import { PushClient, totalOf } from '../sandbox/phones/client.js';
+import { healthConnectWeek, healthKitWeek } from '../sandbox/phones/week.js';
 
 export interface DemoOptions {
   externalId: string;
@@ -110,6 +113,20 @@ export async function runDemo(remote: Remote, options: DemoOptions): Promise<Dem
     connections.push({ provider: provider.id, connectionId });
   }
   await Promise.all(connections.map((c) => waitForSync(remote, c.provider, c.connectionId, log)));
+
+  // The phones: a week of HealthKit and Health Connect records pushed through the real contract
+  // with the user's own SELF_INGEST token, as the apps would (src/sandbox/phones/).
+  const { createUserToken } = await graphql<{ createUserToken: { token: string } }>(
+    remote,
+    'mutation($u: ID!) { createUserToken(input: { userId: $u, scopes: [SELF_INGEST], ttlSeconds: 600 }) { token } }',
+    { u: userId },
+  );
+  const phone = new PushClient({ url: remote.url, token: createUserToken.token });
+  const weekFrom = isoDate(new Date(Date.now() - 7 * 86_400_000));
+  for (const [platform, records] of [['apple-health', healthKitWeek(weekFrom)], ['health-connect', healthConnectWeek(weekFrom)]] as const) {
+    const total = totalOf(await phone.push(platform, records as never));
+    log(`  ${platform.padEnd(14)} a week pushed from the sandbox phone: ${total.accepted} records (${total.created} new, ${total.unchanged} already there)`);
+  }
 
   const to = isoDate(new Date());
   const from = isoDate(new Date(Date.now() - (options.days - 1) * 86_400_000));

@@ -160,7 +160,7 @@ async function demo(config: Config, args: string[]) {
   const days = Number(values.days);
   if (!Number.isInteger(days) || days < 1 || days > 366) throw new UsageError('--days must be 1..366');
   const remote = remoteOf(config, values, 'demo');
-  process.stderr.write(`Demo on ${remote.url}: a user with sandbox Polar and Oura, backfilled.\n`);
+  process.stderr.write(`Demo on ${remote.url}: a user with the sandbox providers backfilled, and a week pushed from sandbox phones (Apple Health, Health Connect).\n`);
   const result = await runDemo(remote, {
     externalId: values['external-id']!,
     redirectUri: values['redirect-uri'],
