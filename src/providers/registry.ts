@@ -11,11 +11,12 @@ import { garminAdapter } from './garmin/index.js';
 import { ouraAdapter } from './oura/index.js';
 import { polarAdapter } from './polar/index.js';
 import { samsungHealthProvider } from './samsung-health/index.js';
+import { stravaAdapter } from './strava/index.js';
 import type { DeviceProvider, ProviderAdapter } from './types.js';
 import { whoopAdapter } from './whoop/index.js';
 
 /** Providers with a cloud API, synced by the engine. */
-export const PROVIDERS: readonly ProviderAdapter[] = [polarAdapter, ouraAdapter, whoopAdapter, garminAdapter];
+export const PROVIDERS: readonly ProviderAdapter[] = [polarAdapter, ouraAdapter, whoopAdapter, garminAdapter, stravaAdapter];
 
 /** Providers whose data is pushed from the user's phone (or imported from its export files). */
 export const DEVICE_PROVIDERS: readonly DeviceProvider[] = [appleHealthProvider, healthConnectProvider, samsungHealthProvider];
