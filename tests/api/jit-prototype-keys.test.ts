@@ -25,9 +25,9 @@ describe('response keys named like Object.prototype members', () => {
   it.each([
     ['{ __proto__: __typename }', '{"data":{"__proto__":"Query"}}'],
     ['{ a: __typename __proto__: __typename b: __typename }', '{"data":{"a":"Query","__proto__":"Query","b":"Query"}}'],
-    ['{ providers { __proto__: id constructor: id } }', '{"data":{"providers":[{"__proto__":"POLAR","constructor":"POLAR"},{"__proto__":"OURA","constructor":"OURA"}]}}'],
+    ['{ providers { __proto__: id constructor: id } }', '{"data":{"providers":[{"__proto__":"POLAR","constructor":"POLAR"},{"__proto__":"OURA","constructor":"OURA"},{"__proto__":"WHOOP","constructor":"WHOOP"},{"__proto__":"STRAVA","constructor":"STRAVA"}]}}'],
     ['{ constructor: __typename toString: __typename hasOwnProperty: __typename valueOf: __typename }', '{"data":{"constructor":"Query","toString":"Query","hasOwnProperty":"Query","valueOf":"Query"}}'],
-    ['{ p: providers { id __proto__: name } }', '{"data":{"p":[{"id":"POLAR","__proto__":"Polar"},{"id":"OURA","__proto__":"Oura"}]}}'],
+    ['{ p: providers { id __proto__: name } }', '{"data":{"p":[{"id":"POLAR","__proto__":"Polar"},{"id":"OURA","__proto__":"Oura"},{"id":"WHOOP","__proto__":"WHOOP"},{"id":"STRAVA","__proto__":"Strava"}]}}'],
   ])('%s answers %s', async (query, expected) => {
     expect(await raw(query)).toBe(expected);
   });
@@ -35,7 +35,7 @@ describe('response keys named like Object.prototype members', () => {
   it('ordinary documents still run compiled', async () => {
     const compiled = () => t.logLines.filter((l) => l.includes('graphql-jit compiled an operation')).length;
     const before = compiled();
-    expect(await raw('{ plain: providers { id } }')).toBe('{"data":{"plain":[{"id":"POLAR"},{"id":"OURA"}]}}');
+    expect(await raw('{ plain: providers { id } }')).toBe('{"data":{"plain":[{"id":"POLAR"},{"id":"OURA"},{"id":"WHOOP"},{"id":"STRAVA"}]}}');
     expect(compiled()).toBe(before + 1);
   });
 });

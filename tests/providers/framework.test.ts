@@ -66,21 +66,21 @@ describe('provider declarations drive the configuration', () => {
 
   test('default priorities follow the declared ranks, ties in registry order; overrides must name known providers', () => {
     const config = loadConfig({}, declarations);
-    expect(config.providerPriority.recovery).toEqual(['ACME', 'OURA', 'POLAR', 'GARMIN', 'WHOOP']);
-    expect(config.providerPriority.sleep).toEqual(['OURA', 'POLAR', 'GARMIN', 'WHOOP', 'ACME']);
-    expect(config.providerPriority.workout).toEqual(['POLAR', 'GARMIN', 'OURA', 'WHOOP', 'ACME']);
+    expect(config.providerPriority.recovery).toEqual(['ACME', 'OURA', 'POLAR', 'GARMIN', 'WHOOP', 'STRAVA']);
+    expect(config.providerPriority.sleep).toEqual(['OURA', 'POLAR', 'GARMIN', 'WHOOP', 'ACME', 'STRAVA']);
+    expect(config.providerPriority.workout).toEqual(['POLAR', 'GARMIN', 'OURA', 'WHOOP', 'STRAVA', 'ACME']);
     // Listed ones first, the rest in the default order.
-    expect(loadConfig({ PROVIDER_PRIORITY_WORKOUT: 'acme' }, declarations).providerPriority.workout).toEqual(['ACME', 'POLAR', 'GARMIN', 'OURA', 'WHOOP']);
-    expect(() => loadConfig({ PROVIDER_PRIORITY_SLEEP: 'acme,strava' }, declarations)).toThrow('PROVIDER_PRIORITY_SLEEP names unknown providers: STRAVA (known: polar, oura, whoop, garmin, acme)');
+    expect(loadConfig({ PROVIDER_PRIORITY_WORKOUT: 'acme' }, declarations).providerPriority.workout).toEqual(['ACME', 'POLAR', 'GARMIN', 'OURA', 'WHOOP', 'STRAVA']);
+    expect(() => loadConfig({ PROVIDER_PRIORITY_SLEEP: 'acme,suunto' }, declarations)).toThrow('PROVIDER_PRIORITY_SLEEP names unknown providers: SUUNTO (known: polar, oura, whoop, garmin, strava, acme)');
   });
 
   test('the registered providers keep their documented defaults', () => {
     const config = loadConfig({});
     expect(config.providerPriority).toEqual({
-      sleep: ['OURA', 'POLAR', 'GARMIN', 'WHOOP'],
-      recovery: ['OURA', 'POLAR', 'GARMIN', 'WHOOP'],
-      activity: ['POLAR', 'GARMIN', 'OURA', 'WHOOP'],
-      workout: ['POLAR', 'GARMIN', 'OURA', 'WHOOP'],
+      sleep: ['OURA', 'POLAR', 'GARMIN', 'WHOOP', 'STRAVA'],
+      recovery: ['OURA', 'POLAR', 'GARMIN', 'WHOOP', 'STRAVA'],
+      activity: ['POLAR', 'GARMIN', 'OURA', 'WHOOP', 'STRAVA'],
+      workout: ['POLAR', 'GARMIN', 'OURA', 'WHOOP', 'STRAVA'],
     });
     expect(config.providers.oura.extras).toEqual({ webhookVerificationToken: null });
   });

@@ -29,6 +29,7 @@ describe.each(databaseVariants())('sandbox providers (%s)', (variant) => {
       { id: 'POLAR', available: true, sandbox: true },
       { id: 'OURA', available: true, sandbox: true },
       { id: 'WHOOP', available: true, sandbox: true },
+      { id: 'STRAVA', available: true, sandbox: true },
     ]);
   });
 
@@ -94,8 +95,9 @@ describe.each(databaseVariants())('sandbox providers (%s)', (variant) => {
     const remote = { url, key: TEST_ADMIN_KEY };
     const lines: string[] = [];
     const result = await runDemo(remote, { externalId: 'demo', days: 14, log: (line) => lines.push(line) });
-    expect(result.connections.map((c) => c.provider)).toEqual(['POLAR', 'OURA', 'WHOOP']);
+    expect(result.connections.map((c) => c.provider)).toEqual(['POLAR', 'OURA', 'WHOOP', 'STRAVA']);
     expect(lines.join('\n')).toMatch(/POLAR .*100%/);
+    expect(lines.join('\n')).toMatch(/STRAVA .*100%/);
     expect(lines.join('\n')).toMatch(/OURA .*100%/);
     expect(demoInstructions(remote, result)).toContain('query Days(');
 
@@ -113,8 +115,10 @@ describe.each(databaseVariants())('sandbox providers (%s)', (variant) => {
         { provider: 'POLAR', sandbox: true, status: 'ACTIVE' },
         { provider: 'OURA', sandbox: true, status: 'ACTIVE' },
         { provider: 'WHOOP', sandbox: true, status: 'ACTIVE' },
+        { provider: 'STRAVA', sandbox: true, status: 'ACTIVE' },
       ]),
     );
+    expect(user.days.flatMap((d: any) => d.workouts).filter((w: any) => w.source.provider === 'STRAVA').length).toBeGreaterThan(3);
     const polarWorkouts = user.days.flatMap((d: any) => d.workouts).filter((w: any) => w.source.provider === 'POLAR');
     const ouraSleep = user.days.flatMap((d: any) => d.sleep).filter((s: any) => s.source.provider === 'OURA');
     expect(polarWorkouts.length).toBeGreaterThan(3);
@@ -196,6 +200,7 @@ describe('SANDBOX=false', () => {
         { id: 'POLAR', available: false, sandbox: false },
         { id: 'OURA', available: false, sandbox: false },
         { id: 'WHOOP', available: false, sandbox: false },
+        { id: 'STRAVA', available: false, sandbox: false },
       ]);
       expect(t.app.sandbox).toBeNull();
       const mounted = await t.app.yoga.fetch('http://localhost/sandbox/polar/oauth2/authorization');
