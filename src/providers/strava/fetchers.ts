@@ -14,7 +14,7 @@
  */
 import type { Json } from '../../normalize/records.js';
 import { addLocalDays } from '../../normalize/time.js';
-import type { DataTypeDefinition, RawBatch } from '../types.js';
+import type { DataTypeDefinition, RawBatch, RawItem } from '../types.js';
 import { MAX_PER_PAGE, StravaClient, type JsonObject } from './client.js';
 import { mapActivity, stravaLocalDate } from './mappers.js';
 
@@ -40,6 +40,20 @@ export interface StravaFetchOptions {
   perPage?: number;
 }
 
+/**
+ * One activity as a raw item `{activity, streams}`: the detail, not the list's summary (calories and
+ * the device are only there), and its streams. Null when it is gone, or private without
+ * activity:read_all: nothing to store.
+ */
+async function activityItem(client: StravaClient, id: string): Promise<RawItem | null> {
+  const detail = await client.activity(id);
+  if (!detail) return null;
+  // A manual activity has no streams; one without heart rate has no samples to give (a request saved).
+  const streams = detail.manual === true || detail.has_heartrate === false ? null : await client.streams(id);
+  const payload: JsonObject = { activity: detail, streams };
+  return { dataType: STRAVA_DATA_TYPES.activity, providerRecordId: id, payload: payload as Json };
+}
+
 export function createStravaDataTypes(options: StravaFetchOptions = {}): DataTypeDefinition[] {
   const perPage = Math.min(MAX_PER_PAGE, options.perPage ?? MAX_PER_PAGE);
   const activity: DataTypeDefinition = {
@@ -60,16 +74,18 @@ export function createStravaDataTypes(options: StravaFetchOptions = {}): DataTyp
           const id = summary.id;
           const position: Resume = { page, next: i + 1 };
           if (day === null || day < window.from || day > window.to || (typeof id !== 'number' && typeof id !== 'string')) continue;
-          // The detail, not the list's summary: calories and the device are only there.
-          const detail = await client.activity(String(id));
-          // Gone since the list, or private without activity:read_all: nothing to store.
-          if (!detail) continue;
-          // A manual activity has no streams; one without heart rate has no samples to give (a request saved).
-          const streams = detail.manual === true || detail.has_heartrate === false ? null : await client.streams(String(id));
-          const payload: JsonObject = { activity: detail, streams };
-          yield { items: [{ dataType: STRAVA_DATA_TYPES.activity, providerRecordId: String(id), payload: payload as Json }], resume: position as unknown as Json };
+          const item = await activityItem(client, String(id));
+          if (item) yield { items: [item], resume: position as unknown as Json };
         }
         if (listed.length < perPage) return;
+      }
+    },
+    // A webhook event names the activity (it may have been recorded days ago): fetched by id, one batch each.
+    async *fetchById(connection, ids): AsyncIterable<RawBatch> {
+      const client = new StravaClient(connection.http, connection.settings.apiUrl, connection.accessToken);
+      for (const id of ids) {
+        const item = await activityItem(client, id);
+        if (item) yield { items: [item] };
       }
     },
   };

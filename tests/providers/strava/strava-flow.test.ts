@@ -148,6 +148,12 @@ describe.each(databaseVariants())('Strava (%s)', (variant) => {
     expect(await stack.strava.sendEvent({ object_type: 'activity', aspect_type: 'create', object_id: created.id, owner_id: athleteId })).toBe(200);
     const stored = await until('the created activity', () => prisma.workout.findFirst({ where: { provider: 'STRAVA', providerRecordId: String(created.id) } }));
     expect([stored.durationSeconds, stored.distanceMeters, stored.userId]).toEqual([created.elapsed_time, created.distance, user.id]);
+    // An activity recorded six days ago and uploaded now (a watch synced late): the event names it,
+    // and it is fetched by id, whatever its date.
+    const late = stack.strava.addActivity(athleteId, { minutesAgo: 6 * 24 * 60 });
+    expect(await stack.strava.sendEvent({ object_type: 'activity', aspect_type: 'create', object_id: late.id, owner_id: athleteId })).toBe(200);
+    const lateStored = await until('the late activity', () => prisma.workout.findFirst({ where: { provider: 'STRAVA', providerRecordId: String(late.id) } }));
+    expect([lateStored.durationSeconds, lateStored.distanceMeters]).toEqual([late.elapsed_time, late.distance]);
 
     stack.strava.deleteActivity(created.id);
     expect(await stack.strava.sendEvent({ object_type: 'activity', aspect_type: 'delete', object_id: created.id, owner_id: athleteId })).toBe(200);
