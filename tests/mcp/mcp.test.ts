@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { Client } from '@modelcontextprotocol/client';
 import { MAX_ANSWER_BYTES } from '../../src/mcp/tool.js';
 import { addLocalDays, formatLocalDate } from '../../src/normalize/time.js';
+import { PROVIDERS } from '../../src/providers/registry.js';
 import { databaseVariants } from '../support/databases.js';
 import { TEST_ADMIN_KEY } from '../support/test-app.js';
 import { waitForScoresIdle } from '../support/scores.js';
@@ -68,9 +69,10 @@ async function callEveryTool(client: Client, user: string): Promise<Map<string, 
 describe.each(databaseVariants())('MCP server on the sandbox demo (%s)', (variant) => {
   let stack: McpStack;
   beforeAll(async () => {
+    // The demo backfills every cloud provider's simulator (45 days) and two phones: minutes on a busy machine.
     stack = await startMcpStack(variant, { SCORES_RECOMPUTE_DELAY_SECONDS: '1', SCORES_CONFIG });
     await waitForScoresIdle(stack.t.database.prisma, rawId(stack.demoUserId));
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await stack?.close();
   });
@@ -90,10 +92,11 @@ describe.each(databaseVariants())('MCP server on the sandbox demo (%s)', (varian
     expect(withSleep.length).toBeGreaterThan(7);
     for (const d of withSleep) expect(['OURA', 'POLAR']).toContain(d.sleep.source.provider);
     const coverage = results.get('coverage_get')!.result.structuredContent;
-    expect(coverage.connections.map((c: any) => [c.provider, c.sandbox])).toEqual([
-      ['POLAR', true],
-      ['OURA', true],
-    ]);
+    // The demo connects every cloud provider's simulator and pushes a week from two sandbox phones.
+    const byProvider = (a: [string, boolean], b: [string, boolean]) => a[0].localeCompare(b[0]);
+    expect(coverage.connections.map((c: any) => [c.provider, c.sandbox]).sort(byProvider)).toEqual(
+      [...PROVIDERS.map((p): [string, boolean] => [p.id, true]), ['APPLE_HEALTH', false] as [string, boolean], ['HEALTH_CONNECT', false] as [string, boolean]].sort(byProvider),
+    );
     const detail = results.get('workouts_detail')!.result.structuredContent;
     expect(detail.workout.source.provider).toBeDefined();
     await client.close();
@@ -285,18 +288,22 @@ describe.each(databaseVariants())('MCP server on the sandbox demo (%s)', (varian
     await client.close();
   });
 
-  it('pages with cursors: workouts_list in pages of 3 gives the same list as one page', async () => {
+  it('pages with cursors: workouts_list in pages of 3 gives the same list as in pages of 50, each workout once', async () => {
     const client = await httpClient(stack.url, TEST_ADMIN_KEY, 'modern');
-    const all = ((await client.callTool({ name: 'workouts_list', arguments: { user: 'demo', limit: 50 } })) as ToolResult).structuredContent.workouts.map((w: any) => w.workout_id);
-    const paged: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = ((await client.callTool({ name: 'workouts_list', arguments: { user: 'demo', limit: 3, ...(cursor ? { cursor } : {}) } })) as ToolResult).structuredContent;
-      paged.push(...page.workouts.map((w: any) => w.workout_id));
-      cursor = page.next_cursor ?? undefined;
-    } while (cursor);
+    const walk = async (limit: number) => {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = ((await client.callTool({ name: 'workouts_list', arguments: { user: 'demo', limit, ...(cursor ? { cursor } : {}) } })) as ToolResult).structuredContent;
+        ids.push(...page.workouts.map((w: any) => w.workout_id));
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor);
+      return ids;
+    };
+    const all = await walk(50);
     expect(all.length).toBeGreaterThan(3);
-    expect(paged).toEqual(all);
+    expect(await walk(3)).toEqual(all);
+    expect(new Set(all).size).toBe(all.length);
     await client.close();
   });
 
