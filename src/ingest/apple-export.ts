@@ -356,7 +356,9 @@ export async function startExportImport(
   const run = await prisma.syncRun.create({
     data: { connectionId: connection.id, kind: 'BACKFILL', windowFrom: today, windowTo: today, dataTypes: ['export.xml'], windowsTotal: 1000 },
   });
-  const update = (data: Prisma.SyncRunUpdateInput) => prisma.syncRun.update({ where: { id: run.id }, data }).catch(() => undefined);
+  // Updates in order: a progress write still in flight must not land after the final one.
+  let written: Promise<unknown> = Promise.resolve();
+  const update = (data: Prisma.SyncRunUpdateInput) => (written = written.then(() => prisma.syncRun.update({ where: { id: run.id }, data }).catch(() => undefined)));
   const done = (async () => {
     try {
       const result = await importAppleExport(prisma, {

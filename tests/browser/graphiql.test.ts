@@ -95,7 +95,9 @@ async function fillEditor(page: Page, container: string, text: string): Promise<
       executablePath: CHROMIUM,
       headless: true,
       args: FLAGS,
-      viewport: { width: 1600, height: 1700 },
+      // Tall enough that the editor (which renders only visible lines) shows the days after the
+      // connections of every sandbox provider the demo connected.
+      viewport: { width: 1600, height: 2600 },
     });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
     const page = context.pages()[0] ?? (await context.newPage());

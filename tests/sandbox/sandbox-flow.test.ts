@@ -7,6 +7,7 @@
 import { demoInstructions, followSandboxConsent, runDemo } from '../../src/cli/demo.js';
 import { startOuraFake } from '../../src/sandbox/oura/index.js';
 import { startPolarFake } from '../../src/sandbox/polar/index.js';
+import { PROVIDERS } from '../../src/providers/registry.js';
 import { databaseVariants } from '../support/databases.js';
 import { listeningTestApp, type ListeningApp } from '../support/listening-app.js';
 import { createTestApp, TEST_ADMIN_KEY, type TestApp } from '../support/test-app.js';
@@ -25,12 +26,8 @@ describe.each(databaseVariants())('sandbox providers (%s)', (variant) => {
 
   it('lists every provider as an available sandbox', async () => {
     const res = await t.graphql('{ providers { id available sandbox } }');
-    expect(res.body.data.providers).toEqual([
-      { id: 'POLAR', available: true, sandbox: true },
-      { id: 'OURA', available: true, sandbox: true },
-      { id: 'WHOOP', available: true, sandbox: true },
-      { id: 'STRAVA', available: true, sandbox: true },
-    ]);
+    expect(res.body.data.providers.map((p: { id: string }) => p.id)).toEqual(['POLAR', 'OURA', 'WHOOP', 'GARMIN', 'STRAVA']);
+    expect(res.body.data.providers).toEqual(PROVIDERS.map((p) => ({ id: p.id, available: true, sandbox: true })));
   });
 
   it('connectProvider returns the simulator consent page: a real page with one Allow button that redirects to the callback', async () => {
@@ -95,7 +92,7 @@ describe.each(databaseVariants())('sandbox providers (%s)', (variant) => {
     const remote = { url, key: TEST_ADMIN_KEY };
     const lines: string[] = [];
     const result = await runDemo(remote, { externalId: 'demo', days: 14, log: (line) => lines.push(line) });
-    expect(result.connections.map((c) => c.provider)).toEqual(['POLAR', 'OURA', 'WHOOP', 'STRAVA']);
+    expect(result.connections.map((c) => c.provider)).toEqual(PROVIDERS.map((p) => p.id));
     expect(lines.join('\n')).toMatch(/POLAR .*100%/);
     expect(lines.join('\n')).toMatch(/STRAVA .*100%/);
     expect(lines.join('\n')).toMatch(/OURA .*100%/);
@@ -196,12 +193,7 @@ describe('SANDBOX=false', () => {
     const t = await createTestApp('pglite', { SANDBOX: 'false' });
     try {
       const res = await t.graphql('{ providers { id available sandbox } }');
-      expect(res.body.data.providers).toEqual([
-        { id: 'POLAR', available: false, sandbox: false },
-        { id: 'OURA', available: false, sandbox: false },
-        { id: 'WHOOP', available: false, sandbox: false },
-        { id: 'STRAVA', available: false, sandbox: false },
-      ]);
+      expect(res.body.data.providers).toEqual(PROVIDERS.map((p) => ({ id: p.id, available: false, sandbox: false })));
       expect(t.app.sandbox).toBeNull();
       const mounted = await t.app.yoga.fetch('http://localhost/sandbox/polar/oauth2/authorization');
       expect(mounted.status).toBe(404);
