@@ -126,7 +126,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       rateLimits,
       ownBodyLimits: [INGEST_PREFIX],
       plugins: [
-        useIngestRoutes({ prisma, config, logger, principals, rateLimits }),
+        useIngestRoutes({ prisma, config, logger, principals, rateLimits, onRecordsChanged: (userId) => scores.requestRecompute(userId) }),
         useMcpEndpoint({ services, logger, rateLimits, today }),
         ...(sandbox ? [useSandboxRoutes(sandbox)] : []),
         useOAuthCallback({ prisma, config, cipher, connections, logger }),

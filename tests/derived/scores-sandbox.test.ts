@@ -4,6 +4,7 @@
  * shows all six with components, inputs and versions once there is history, and nulls with
  * reasons on the first days.
  */
+import { PROVIDERS } from '../../src/providers/registry.js';
 import { runDemo } from '../../src/cli/demo.js';
 import { databaseVariants } from '../support/databases.js';
 import { listeningTestApp, type ListeningApp } from '../support/listening-app.js';
@@ -59,7 +60,8 @@ describe.each(databaseVariants())('open scores after the sandbox backfill (%s)',
       expect(score.parameterHash).toBe(hash);
       expect(score.components.length).toBeGreaterThan(0);
       expect(score.inputs.length).toBeGreaterThan(0);
-      expect(score.inputs.every((i: any) => ['POLAR', 'OURA'].includes(i.provider))).toBe(true);
+      // Inputs come from the demo's sources: every cloud simulator and the two sandbox phones.
+      expect(score.inputs.every((i: any) => [...PROVIDERS.map((p) => p.id as string), 'APPLE_HEALTH', 'HEALTH_CONNECT'].includes(i.provider))).toBe(true);
       expect(score.coverage).not.toBeNull();
     }
     expect(last.sleep.value).toBeGreaterThanOrEqual(0);

@@ -48,6 +48,8 @@ export interface IngestRouteDeps {
   logger: Logger;
   principals: PrincipalResolver;
   rateLimits: PrincipalRateLimits;
+  /** A user's records changed (derived data follows: the scores recompute). */
+  onRecordsChanged?: (userId: string) => Promise<void>;
 }
 
 const gunzipAsync = promisify(gunzip);
@@ -121,6 +123,7 @@ export function useIngestRoutes(deps: IngestRouteDeps): Plugin {
       try {
         const report = await ingestBatch(deps.prisma, principal.userId, provider, body, { workoutPriority: deps.config.providerPriority.workout });
         deps.logger.info('ingest batch stored', { provider: provider.id, accepted: report.accepted, refused: report.refused.length, deleted: report.deleted.found });
+        if (report.created + report.updated + report.deleted.found > 0) await deps.onRecordsChanged?.(principal.userId);
         return endResponse(json(200, report));
       } catch (error) {
         if (error instanceof BatchRejected) {
