@@ -76,6 +76,10 @@ export class ProviderRateLimitError extends ProviderError {
     message: string,
     /** How long to wait: the provider's Retry-After, or our own backoff suggestion when it gave none. */
     readonly retryAfterMs: number,
+    /** The 429 response's headers (rate-limit windows the budget can read), when there was a response. */
+    readonly headers?: Headers,
+    /** True when `retryAfterMs` is the provider's Retry-After, false when it is our own backoff. */
+    readonly retryAfterFromProvider = true,
   ) {
     super(message);
   }
@@ -223,12 +227,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           if (status === 429 || status >= 500) {
             const retryAfterMs = parseRetryAfter(result.headers.get('retry-after'));
             if (status === 429 && retryAfterMs !== null && retryAfterMs > maxDelayMs) {
-              throw new ProviderRateLimitError(`${what} answered 429; provider asks to wait ${retryAfterMs} ms`, retryAfterMs);
+              throw new ProviderRateLimitError(`${what} answered 429; provider asks to wait ${retryAfterMs} ms`, retryAfterMs, result.headers);
             }
             if (!canRetry) {
               if (status === 429) {
                 const wait = retryAfterMs ?? Math.min(maxDelayMs, baseDelayMs * 2 ** retry);
-                throw new ProviderRateLimitError(`${what} answered 429 after ${retry} retries`, wait);
+                throw new ProviderRateLimitError(`${what} answered 429 after ${retry} retries`, wait, result.headers, retryAfterMs !== null);
               }
               throw new ProviderHttpError(`${what} answered ${status} after ${retry} retries`, status, excerpt);
             }

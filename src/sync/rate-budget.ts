@@ -104,6 +104,19 @@ export class RateBudgets {
 }
 
 /**
+ * How long a 429 blocks the key: the provider's Retry-After when it sent one; otherwise the reset of
+ * the spent windows its rate-limit headers describe (WHOOP's X-RateLimit-Reset, Strava's quarter
+ * hour), and our own backoff only when the response says neither.
+ */
+export function blockedUntil(error: ProviderRateLimitError, now: number, read?: RateLimitReader): Date {
+  const backoff = new Date(now + error.retryAfterMs);
+  if (error.retryAfterFromProvider || !error.headers || !read) return backoff;
+  const spent = (read(error.headers, now) ?? []).filter((w) => w.remaining === 0 && w.resetAt.getTime() > now);
+  if (!spent.length) return backoff;
+  return new Date(Math.max(...spent.map((w) => w.resetAt.getTime())));
+}
+
+/**
  * The HttpClient one window job uses: asks the budget before each request, feeds it the
  * rate-limit headers of each response and blocks the key on a 429 that outlived the retries.
  */
@@ -120,7 +133,7 @@ export function budgetedHttp(http: HttpClient, budgets: RateBudgets, options: { 
         return response;
       } catch (error) {
         if (error instanceof ProviderRateLimitError && !(error instanceof RateBudgetWait)) {
-          await budgets.block(options.key, new Date(now() + error.retryAfterMs));
+          await budgets.block(options.key, blockedUntil(error, now(), options.read));
         }
         throw error;
       }

@@ -89,6 +89,25 @@ describe.each(databaseVariants())('the rate budget (%s)', (variant) => {
     expect((wait as RateBudgetWait).until.getTime()).toBe(now + 120_000);
     expect(sent).toBe(1);
   });
+
+  test("a 429 without Retry-After blocks until the spent window's reset from the rate-limit headers (not our own backoff)", async () => {
+    const now = Date.now();
+    const budgets = new RateBudgets(database.prisma, () => now);
+    const read = commaSeparatedWindows({ limit: 'X-RateLimit-Limit', remaining: 'X-RateLimit-Remaining', resetSeconds: 'X-RateLimit-Reset' });
+    // WHOOP's shape: the minute window is spent and resets in 45 s; the daily one still has room.
+    const headers = { 'X-RateLimit-Limit': '100, 10000', 'X-RateLimit-Remaining': '0, 9000', 'X-RateLimit-Reset': '45, 80000' };
+    const inner = createHttpClient({ fetch: async () => new Response('{}', { status: 429, headers }), maxRetries: 0, baseDelayMs: 10 });
+    const http = budgetedHttp(inner, budgets, { key: 'whoop-like:client', priority: 'interactive', read, now: () => now });
+    await expect(http.request({ method: 'GET', url: 'http://x.test/a' })).rejects.toThrow(/429/);
+    const wait = await http.request({ method: 'GET', url: 'http://x.test/a' }).catch((error: unknown) => error);
+    expect(wait).toBeInstanceOf(RateBudgetWait);
+    expect((wait as RateBudgetWait).until.getTime()).toBe(now + 45_000);
+    // Without any rate-limit headers the block is our own backoff (10 ms here), as before.
+    const bare = budgetedHttp(createHttpClient({ fetch: async () => new Response('{}', { status: 429 }), maxRetries: 0, baseDelayMs: 10 }), budgets, { key: 'bare:client', priority: 'interactive', read, now: () => now });
+    await expect(bare.request({ method: 'GET', url: 'http://x.test/a' })).rejects.toThrow(/429/);
+    const bareWait = await bare.request({ method: 'GET', url: 'http://x.test/a' }).catch((error: unknown) => error);
+    expect((bareWait as RateBudgetWait).until.getTime()).toBe(now + 10);
+  });
 });
 
 /** The simulator's short window: 30 requests per 2 s (about 13 a second for background work). */
