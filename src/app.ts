@@ -3,6 +3,7 @@
  * queue and sync engine, and the HTTP/GraphQL server. main.ts adds the listener; tests use the
  * app directly through yoga.fetch.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type PgBoss from 'pg-boss';
 import { ensureInitialApiKey } from './auth/api-keys.js';
 import { checkEncryptionKey } from './security/key-check.js';
@@ -14,6 +15,7 @@ import type { Config } from './config.js';
 import { ConnectionService } from './connections/service.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
+import { InFlight } from './http/in-flight.js';
 import { INGEST_PREFIX, useIngestRoutes } from './http/routes/ingest.js';
 import { useOAuthCallback } from './http/routes/oauth-callback.js';
 import { useLandingPages } from './http/routes/landing.js';
@@ -36,6 +38,13 @@ export interface App {
   config: Config;
   database: Database;
   yoga: YogaServer;
+  /**
+   * The HTTP listener main.ts serves: yoga, with each request's handling tracked until it ends
+   * (also when its client hung up), so close() drains it before anything it uses stops.
+   */
+  requestListener: (request: IncomingMessage, response: ServerResponse) => void;
+  /** Request handling still running (see requestListener); close() waits for it. */
+  inFlight: InFlight;
   logger: Logger;
   cipher: TokenCipher;
   boss: PgBoss;
@@ -54,7 +63,8 @@ export interface App {
   generatedApiKey: string | null;
   /** Keys exist but no admin key was ever used (the banner says how to get one). */
   adminKeyNeverUsed: boolean;
-  close(): Promise<void>;
+  /** Drains in-flight requests (at most drainTimeoutMs, default 25 s), then stops the jobs, the simulators and the database, in that order. */
+  close(options?: { drainTimeoutMs?: number }): Promise<void>;
 }
 
 export interface AppOptions {
@@ -120,7 +130,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const webhookRoutes = useWebhookRoutes({ prisma, config, cipher, sync, logger, boss });
     const rateLimits = new PrincipalRateLimits({ perMinute: config.graphql.rateLimitPerMinute, userPerMinute: config.userTokens.rateLimitPerMinute });
     const today = options.today ?? (() => formatLocalDate(new Date()));
+    const inFlight = new InFlight();
     const yoga = createYogaServer({
+      inFlight,
       services,
       logger,
       rateLimits,
@@ -140,6 +152,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       config,
       database,
       yoga,
+      requestListener: (request, response) => {
+        inFlight.track(yoga(request, response)).catch(() => {});
+      },
+      inFlight,
       logger,
       cipher,
       boss: startedBoss,
@@ -152,7 +168,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       appliedMigrations,
       generatedApiKey: generatedKey,
       adminKeyNeverUsed,
-      async close() {
+      async close({ drainTimeoutMs = 25_000 } = {}) {
+        // Requests whose clients hung up (and operations the request timeout answered early) still
+        // run after the listener closed: they finish before the queue and the database they use stop.
+        if (!(await inFlight.drain(drainTimeoutMs))) {
+          logger.warn('stopping with requests still running: they may fail as the database closes', { requests: inFlight.size, waitedSeconds: drainTimeoutMs / 1000 });
+        }
         // Deliveries already accepted are recorded (and answered) before the database closes.
         await webhookRoutes.close();
         await sync.stopWorkers();

@@ -92,7 +92,7 @@ async function main() {
     throw error;
   }
   const app = await startApp(config, logger, phases);
-  const server = http.createServer(app.yoga);
+  const server = http.createServer(app.requestListener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'EADDRINUSE' ? new Error(`Port ${config.port} is already in use: set PORT to another port`) : error),
@@ -120,15 +120,17 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: finishing in-flight requests, then stopping`);
-    // Stop accepting, let in-flight requests finish (at most 25 s), then stop the workers (pg-boss
-    // stops gracefully: running jobs finish or are released) and close the database.
+    // Stop accepting, let in-flight requests finish (at most 25 s in all; app.close() also waits
+    // for handlers whose clients already hung up), then stop the workers (pg-boss stops
+    // gracefully: running jobs finish or are released) and close the database.
+    const deadline = Date.now() + 25_000;
     const drained = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     const forced = setTimeout(() => server.closeAllConnections(), 25_000);
     forced.unref();
     await drained;
     clearTimeout(forced);
-    await app.close();
+    await app.close({ drainTimeoutMs: Math.max(1_000, deadline - Date.now()) });
     logger.info(`${signal}: stopped`);
     process.exit(0);
   };

@@ -18,6 +18,7 @@ import { useQueryLimits, type ListLimits } from './use-query-limits.js';
 import { useRateLimit, type PrincipalRateLimits } from './use-rate-limit.js';
 import { useRequestTimeout } from './use-request-timeout.js';
 import { useJitExecution } from './use-jit-execution.js';
+import type { InFlight } from './in-flight.js';
 
 export interface YogaOptions {
   services: AppServices;
@@ -28,6 +29,8 @@ export interface YogaOptions {
   rateLimits?: PrincipalRateLimits;
   /** Path prefixes whose routes enforce their own body limits (the push contract). */
   ownBodyLimits?: readonly string[];
+  /** Work that outlives its request (an operation the timeout answered early): drained at shutdown. */
+  inFlight?: InFlight;
 }
 
 /** CORS_ORIGINS: '*' any origin, a list (others get no CORS headers), null none at all. No cookies are used, so never credentials. */
@@ -69,7 +72,7 @@ const LIST_LIMITS: ListLimits = {
   listLengthOverrides: { '_entities.representations': 1000 },
 };
 
-export function createYogaServer({ services, logger, plugins = [], rateLimits, ownBodyLimits = [] }: YogaOptions) {
+export function createYogaServer({ services, logger, plugins = [], rateLimits, ownBodyLimits = [], inFlight }: YogaOptions) {
   const limits = services.config.graphql;
   return createYoga<Record<string, unknown>, GraphQLContext>({
     // The public schema plus Federation v2's `_service`/`_entities` (src/graphql/federation.ts).
@@ -111,7 +114,7 @@ export function createYogaServer({ services, logger, plugins = [], rateLimits, o
       useRateLimit({ perMinute: limits.rateLimitPerMinute, userPerMinute: services.config.userTokens.rateLimitPerMinute, limits: rateLimits }),
       useArgumentChecks(subgraphSchema),
       useJitExecution({ schema: subgraphSchema, logger }),
-      useRequestTimeout(limits.requestTimeoutSeconds * 1000),
+      useRequestTimeout(limits.requestTimeoutSeconds * 1000, inFlight),
     ],
   });
 }
