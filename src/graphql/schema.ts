@@ -14,6 +14,7 @@ import './types/day.js';
 import './types/connection.js';
 import './types/user.js';
 import './types/series.js';
+import './types/summary.js';
 import './types/api-key.js';
 import './types/user-token.js';
 import './types/provider.js';

@@ -1,5 +1,5 @@
 /**
- * Loads `User.series` and `User.heartRateSeries` for many users at once: one statement per distinct
+ * Loads `User.series`, `User.heartRateSeries` and `User.summary` for many users at once: one statement per distinct
  * argument set in a request, however many users ask (src/services/series.ts).
  */
 import DataLoader from 'dataloader';
@@ -8,6 +8,7 @@ import type { Config } from '../../config.js';
 import { readQueryFor, type ReadQuery } from '../../db/database.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { readHeartRateBuckets, readSeries, type HeartRateArgs, type HeartRateBucket, type SeriesArgs, type SeriesPoint } from '../../services/series.js';
+import { readSummary, type SummaryArgs, type SummaryPeriod } from '../../services/summary.js';
 
 /** Batches keys that share everything but the user into one read of all their users. */
 function byArguments<A, R extends { userId: string }>(boundary: AccessBoundary, keyOf: (args: A) => string, load: (userIds: string[], args: A) => Promise<R[]>) {
@@ -45,6 +46,12 @@ export function createSeriesLoaders(prisma: PrismaClient, boundary: AccessBounda
       boundary,
       (a) => [a.from.toISOString(), a.to.toISOString(), a.resolution, a.provider ?? ''].join('|'),
       (userIds, args) => readHeartRateBuckets(read, userIds, args),
+    ),
+    /** `config`: the request's configuration (provider priorities); not part of the key. */
+    summary: byArguments<SummaryArgs & { config: Config }, SummaryPeriod>(
+      boundary,
+      (a) => [a.from, a.to, a.groupBy].join('|'),
+      (userIds, args) => readSummary(read, args.config, userIds, args),
     ),
   };
 }
