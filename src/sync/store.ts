@@ -265,14 +265,17 @@ function safeMap(map: PayloadMapper, item: RawItem): MapOutcome {
 }
 
 /**
- * Removes the records of a provider object deleted at the source (delete events). The user's scores
- * are marked stale from the earliest local date the removed records belonged to, in the same
- * transaction as the deletion, so a deleted workout or night never keeps counting in a score.
+ * Removes the records of a provider object deleted at the source (delete events): every row filed
+ * under its providerRecordId, and the heart-rate samples it brought (learned by mapping its stored
+ * raw payloads again with `map`: samples carry no record id). The user's scores are marked stale
+ * from the earliest local date the removed records belonged to, in the same transaction as the
+ * deletion, so a deleted workout or night never keeps counting in a score.
  */
-export async function deleteByProviderRecordId(prisma: PrismaClient, owner: Owner, providerRecordId: string): Promise<{ removed: number; staleFrom: string | null }> {
+export async function deleteByProviderRecordId(prisma: PrismaClient, owner: Owner, providerRecordId: string, map: PayloadMapper): Promise<{ removed: number; staleFrom: string | null }> {
   const where = { ...owner, providerRecordId };
   const select = { localDate: true } as const;
-  const found = await Promise.all([
+  const [stored, ...found] = await Promise.all([
+    prisma.rawPayload.findMany({ where, select: { dataType: true, providerRecordId: true, payload: true } }),
     prisma.workout.findMany({ where, select }),
     prisma.sleepSession.findMany({ where, select }),
     prisma.recovery.findMany({ where, select }),
@@ -280,6 +283,11 @@ export async function deleteByProviderRecordId(prisma: PrismaClient, owner: Owne
     prisma.vo2MaxEstimate.findMany({ where, select }),
     prisma.measurement.findMany({ where, select }),
   ]);
+  const times: Date[] = [];
+  for (const raw of stored) {
+    const outcome = safeMap(map, { dataType: raw.dataType, providerRecordId: raw.providerRecordId, payload: raw.payload as never });
+    if (outcome.ok) for (const record of outcome.records) if (record.kind === 'heartRate') times.push(...record.samples.map((s) => s.time));
+  }
   const dates = found.flat().map((r) => formatLocalDate(r.localDate)).sort();
   const staleFrom = dates[0] ?? null;
   const deletes = [
@@ -289,9 +297,13 @@ export async function deleteByProviderRecordId(prisma: PrismaClient, owner: Owne
     prisma.dailyActivity.deleteMany({ where }),
     prisma.vo2MaxEstimate.deleteMany({ where }),
     prisma.measurement.deleteMany({ where }),
-    prisma.rawPayload.deleteMany({ where }),
   ];
-  const results = await prisma.$transaction([...deletes, ...(staleFrom ? [markScoresDirty(prisma, owner.userId, staleFrom)] : [])]);
+  const results = await prisma.$transaction([
+    ...deletes,
+    prisma.heartRateSample.deleteMany({ where: { ...owner, time: { in: times } } }),
+    prisma.rawPayload.deleteMany({ where }),
+    ...(staleFrom ? [markScoresDirty(prisma, owner.userId, staleFrom)] : []),
+  ]);
   const removed = results.slice(0, deletes.length).reduce((sum: number, r) => sum + (r as { count: number }).count, 0);
   return { removed, staleFrom };
 }

@@ -10,7 +10,8 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Provider } from '../generated/prisma/enums.js';
 import type { Logger } from '../logger.js';
 import { formatLocalDate, parseLocalDate } from '../normalize/time.js';
-import type { WebhookEvent } from '../providers/types.js';
+import type { MapOutcome } from '../normalize/records.js';
+import type { RawItem, WebhookEvent } from '../providers/types.js';
 import type { CoalescedSyncRequest, SyncEngine } from './engine.js';
 import { isConnectionLoss } from './queue.js';
 
@@ -156,7 +157,9 @@ export class WebhookIntake {
       for (const { provider, event } of deletions) {
         if (recorded.has(keyOf(provider, event.deliveryKey))) continue;
         const connection = connectionFor(provider, event.providerUserId)!;
-        const { removed, staleFrom } = await deleteByProviderRecordId(prisma, { userId: connection.userId, provider }, event.providerRecordId!);
+        const types = sync.adapterFor(provider).dataTypes;
+        const map = (payload: unknown, item: RawItem): MapOutcome => types.find((d) => d.name === item.dataType)?.map(payload) ?? { ok: false, reason: 'no mapper for this data type' };
+        const { removed, staleFrom } = await deleteByProviderRecordId(prisma, { userId: connection.userId, provider }, event.providerRecordId!, map);
         logger.info('record deleted at the provider removed', { provider, dataType: event.dataType, removed });
         if (staleFrom) await sync.recordsChanged(connection.userId);
       }

@@ -79,7 +79,7 @@ describe.each(databaseVariants())('measurements in the store (%s)', (variant) =>
     const unknown = await storeItems(db.prisma, owner, [scaleItem('m3', '2026-03-04T14:00:00Z', { weight_lb: 150 })], mapScale);
     expect(unknown.skippedReasons[0].reason).toContain('unknown metric "weight_lb"');
     expect(await db.prisma.measurement.count({ where: { userId, providerRecordId: 'm3' } })).toBe(0);
-    await deleteByProviderRecordId(db.prisma, owner, 'm1');
+    await deleteByProviderRecordId(db.prisma, owner, 'm1', mapScale);
     expect((await rows(userId)).map((r) => r.providerRecordId)).toEqual(['m2', 'm2']);
   });
 

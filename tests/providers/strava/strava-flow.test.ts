@@ -155,9 +155,16 @@ describe.each(databaseVariants())('Strava (%s)', (variant) => {
     const lateStored = await until('the late activity', () => prisma.workout.findFirst({ where: { provider: 'STRAVA', providerRecordId: String(late.id) } }));
     expect([lateStored.durationSeconds, lateStored.distanceMeters]).toEqual([late.elapsed_time, late.distance]);
 
+    // The activity's heart-rate stream became samples; the delete event removes them with it.
+    const during = (a: { start_date: string; elapsed_time: number }) => ({ userId: user.id, provider: 'STRAVA' as const, time: { gte: new Date(a.start_date), lte: new Date(Date.parse(a.start_date) + a.elapsed_time * 1000) } });
+    expect(await prisma.heartRateSample.count({ where: during(created) })).toBe(created.streams!.heartrate!.length);
+    const lateSamples = await prisma.heartRateSample.count({ where: during(late) });
+    expect(lateSamples).toBe(late.streams!.heartrate!.length);
     stack.strava.deleteActivity(created.id);
     expect(await stack.strava.sendEvent({ object_type: 'activity', aspect_type: 'delete', object_id: created.id, owner_id: athleteId })).toBe(200);
     expect(await prisma.workout.count({ where: { provider: 'STRAVA', providerRecordId: String(created.id) } })).toBe(0);
+    expect(await prisma.heartRateSample.count({ where: during(created) })).toBe(0);
+    expect(await prisma.heartRateSample.count({ where: during(late) })).toBe(lateSamples);
 
     expect(await stack.strava.revokeAthlete(athleteId)).toBe(200);
     const revoked = await prisma.connection.findUniqueOrThrow({ where: { id: connectionId } });
