@@ -77,6 +77,8 @@ export interface AppOptions {
   today?: () => string;
   /** Whether to work sync jobs in this process (default: config.sync.workersInProcess). */
   workers?: boolean;
+  /** false (`npm run worker`): this process serves no HTTP, so its sandbox simulators are only for its own syncs. */
+  servesHttp?: boolean;
   /** Receives a mark at the end of each start-up phase (main.ts logs them at debug level). */
   phases?: StartupPhases;
 }
@@ -94,7 +96,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let sandbox: SandboxRuntime | null = null;
   try {
     // Before anything asks a provider for its settings: they point at the simulators' listeners.
-    if (config.sandbox.enabled) sandbox = await startSandbox(config, logger);
+    if (config.sandbox.enabled) sandbox = await startSandbox(config, logger, undefined, { servedOverHttp: options.servesHttp ?? true });
     mark('sandbox');
     const appliedMigrations = await migrate(database);
     if (appliedMigrations.length) logger.info('applied migrations', { migrations: appliedMigrations });

@@ -18,6 +18,7 @@ import type { PrismaClient, ScoreRun } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import { addLocalDays } from '../normalize/time.js';
 import { computeScores, heartRateLookbackDays, lookbackDays } from '../scores/index.js';
+import { loggedJobs } from '../sync/queue.js';
 import { markScoresDirty } from './dirty.js';
 import { loadUserRecords, recordDateBounds } from './records.js';
 import { replaceScores, storedDailyLoads } from './store.js';
@@ -67,15 +68,15 @@ export class ScoresEngine {
     const { boss, logger } = this.deps;
     const pollingIntervalSeconds = options.pollingIntervalSeconds ?? 2;
     this.workerIds.push(
-      await boss.work<{ userId: string }>(SCORES_USER_QUEUE, { pollingIntervalSeconds }, async ([job]) => {
-        await this.recomputeDirty(job.data.userId);
-      }),
-      await boss.work<{ runId: string; userId: string }>(SCORES_RUN_QUEUE, { pollingIntervalSeconds }, async ([job]) => {
-        await this.runUser(job.data.runId, job.data.userId);
-      }),
-      await boss.work(SCORES_SWEEP_QUEUE, { pollingIntervalSeconds: Math.max(pollingIntervalSeconds, 5) }, async () => {
+      await boss.work<{ userId: string }>(SCORES_USER_QUEUE, { pollingIntervalSeconds }, loggedJobs(logger, SCORES_USER_QUEUE, async ([job]) => {
+        await this.recomputeDirty(job!.data.userId);
+      }, { fields: (job) => ({ userId: job.data.userId }) })),
+      await boss.work<{ runId: string; userId: string }>(SCORES_RUN_QUEUE, { pollingIntervalSeconds }, loggedJobs(logger, SCORES_RUN_QUEUE, async ([job]) => {
+        await this.runUser(job!.data.runId, job!.data.userId);
+      }, { fields: (job) => ({ runId: job.data.runId, userId: job.data.userId }) })),
+      await boss.work(SCORES_SWEEP_QUEUE, { pollingIntervalSeconds: Math.max(pollingIntervalSeconds, 5) }, loggedJobs(logger, SCORES_SWEEP_QUEUE, async () => {
         await this.sweep();
-      }),
+      })),
     );
     await this.ensureRun();
     await this.sweep();

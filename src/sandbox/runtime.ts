@@ -19,8 +19,17 @@ export interface SandboxRuntime {
   close(): Promise<void>;
 }
 
-/** Starts every simulator (SANDBOX is not false): also when credentials exist, so earlier sandbox connections keep syncing. */
-export async function startSandbox(config: Config, logger: Logger, providers: readonly ProviderDeclaration[] = PROVIDERS): Promise<SandboxRuntime> {
+/**
+ * Starts every simulator (SANDBOX is not false): also when credentials exist, so earlier sandbox
+ * connections keep syncing. `servedOverHttp: false` (`npm run worker`): the simulators only answer
+ * this process's own syncs of sandbox connections; /sandbox/ is the API process's.
+ */
+export async function startSandbox(
+  config: Config,
+  logger: Logger,
+  providers: readonly ProviderDeclaration[] = PROVIDERS,
+  { servedOverHttp = true }: { servedOverHttp?: boolean } = {},
+): Promise<SandboxRuntime> {
   // The simulators redirect browsers and call back only to this deployment's own routes: their
   // client credentials are public, so any address a caller could choose would make the gateway an
   // open redirect and a request forger into the operator's network.
@@ -42,11 +51,19 @@ export async function startSandbox(config: Config, logger: Logger, providers: re
   }
   const endpoints = new Map([...running].map(([slug, simulator]) => [slug, simulator.url]));
   for (const [slug, url] of endpoints) registerSandboxEndpoint(config, slug, url);
-  logger.info('sandbox simulators running', {
-    ...Object.fromEntries([...endpoints.keys()].map((slug) => [slug, sandboxPublicUrl(config, slug)])),
-    seed: config.sandbox.seed,
-    days,
-  });
+  if (servedOverHttp) {
+    logger.info('sandbox simulators running', {
+      ...Object.fromEntries([...endpoints.keys()].map((slug) => [slug, sandboxPublicUrl(config, slug)])),
+      seed: config.sandbox.seed,
+      days,
+    });
+  } else {
+    logger.info('sandbox simulators loaded for the sandbox connections this process syncs (not served over HTTP: the API serves /sandbox/)', {
+      providers: [...endpoints.keys()],
+      seed: config.sandbox.seed,
+      days,
+    });
+  }
   return {
     endpoints,
     async close() {

@@ -25,6 +25,7 @@ import type { TokenCipher } from '../security/crypto.js';
 import { registerProviderWebhook } from '../connections/webhook-admin.js';
 import { needsRefresh, refreshConnection, refreshDueConnections } from '../oauth/refresh.js';
 import { JobLeases } from './leases.js';
+import { loggedJobs } from './queue.js';
 import { addCounts, emptyCounts, storeItems, type StoreCounts } from './store.js';
 import { budgetedHttp, RateBudgets, type BudgetPriority } from './rate-budget.js';
 import { planWindows } from './windows.js';
@@ -149,39 +150,52 @@ export class SyncEngine {
     windowWorkerId = await this.deps.boss.work<WindowJob>(
       WINDOW_QUEUE,
       { includeMetadata: true, pollingIntervalSeconds, batchSize: 1 },
-      async ([job]) => {
-        try {
-          await this.leases.run([job], () => this.runWindowJob(job));
-        } finally {
-          if (windowWorkerId) this.deps.boss.notifyWorker(windowWorkerId);
-        }
-      },
+      loggedJobs(
+        this.deps.logger,
+        WINDOW_QUEUE,
+        async ([job]) => {
+          try {
+            await this.leases.run([job!], () => this.runWindowJob(job!));
+          } finally {
+            if (windowWorkerId) this.deps.boss.notifyWorker(windowWorkerId);
+          }
+        },
+        { failuresLogged: true, fields: (job) => ({ runId: job.data.runId, connectionId: job.data.connectionId, dataType: job.data.dataType, from: job.data.from, to: job.data.to }) },
+      ),
     );
     this.workerIds.push(
       windowWorkerId,
-      await this.deps.boss.work(DUE_QUEUE, { pollingIntervalSeconds: Math.max(pollingIntervalSeconds, 5) }, (jobs) => this.leases.run(jobs, () => this.syncDueConnections())),
-      await this.deps.boss.work(REFRESH_QUEUE, { pollingIntervalSeconds: Math.max(pollingIntervalSeconds, 5) }, (jobs) =>
-        this.leases.run(jobs, async () => {
-          await refreshDueConnections(this.deps);
-        }),
+      await this.deps.boss.work(DUE_QUEUE, { pollingIntervalSeconds: Math.max(pollingIntervalSeconds, 5) }, loggedJobs(this.deps.logger, DUE_QUEUE, (jobs) => this.leases.run(jobs, () => this.syncDueConnections()))),
+      await this.deps.boss.work(
+        REFRESH_QUEUE,
+        { pollingIntervalSeconds: Math.max(pollingIntervalSeconds, 5) },
+        loggedJobs(this.deps.logger, REFRESH_QUEUE, (jobs) =>
+          this.leases.run(jobs, async () => {
+            await refreshDueConnections(this.deps);
+          }),
+        ),
       ),
     );
     let pushWorkerId = '';
-    pushWorkerId = await this.deps.boss.work<{ deliveryId: string }>(PUSH_QUEUE, { pollingIntervalSeconds, batchSize: 1 }, async ([job]) => {
+    pushWorkerId = await this.deps.boss.work<{ deliveryId: string }>(PUSH_QUEUE, { pollingIntervalSeconds, batchSize: 1 }, loggedJobs(this.deps.logger, PUSH_QUEUE, async ([job]) => {
       try {
-        await this.leases.run([job], async () => {
-          await this.processPushDelivery(job.data.deliveryId);
+        await this.leases.run([job!], async () => {
+          await this.processPushDelivery(job!.data.deliveryId);
         });
       } finally {
         if (pushWorkerId) this.deps.boss.notifyWorker(pushWorkerId);
       }
-    });
+    }, { fields: (job) => ({ deliveryId: job.data.deliveryId }) }));
     this.workerIds.push(
       pushWorkerId,
-      await this.deps.boss.work<{ runId: string }>(AWAIT_QUEUE, { pollingIntervalSeconds }, (jobs) =>
-        this.leases.run(jobs, async () => {
-          for (const job of jobs) await this.completeRunIfDone(job.data.runId);
-        }),
+      await this.deps.boss.work<{ runId: string }>(
+        AWAIT_QUEUE,
+        { pollingIntervalSeconds },
+        loggedJobs(this.deps.logger, AWAIT_QUEUE, (jobs) =>
+          this.leases.run(jobs, async () => {
+            for (const job of jobs) await this.completeRunIfDone(job.data.runId);
+          }),
+        ),
       ),
     );
     // Tokens are refreshed ahead of expiry by a scheduled job, not only when a call fails.
@@ -191,10 +205,14 @@ export class SyncEngine {
         .catch((error) => this.deps.logger.warn('could not schedule token refresh', { error }));
     void refreshTick();
     this.workerIds.push(
-      await this.deps.boss.work(WEBHOOK_MAINTENANCE_QUEUE, { pollingIntervalSeconds: Math.max(pollingIntervalSeconds, 30) }, (jobs) =>
-        this.leases.run(jobs, async () => {
-          await this.maintainWebhooks();
-        }),
+      await this.deps.boss.work(
+        WEBHOOK_MAINTENANCE_QUEUE,
+        { pollingIntervalSeconds: Math.max(pollingIntervalSeconds, 30) },
+        loggedJobs(this.deps.logger, WEBHOOK_MAINTENANCE_QUEUE, (jobs) =>
+          this.leases.run(jobs, async () => {
+            await this.maintainWebhooks();
+          }),
+        ),
       ),
     );
     // Webhook subscriptions expire at some providers (Oura): re-registering is idempotent and renews them.

@@ -78,3 +78,29 @@ function retryOnConnectionLoss(boss: PgBoss, logger: Logger): void {
     }
   };
 }
+
+/**
+ * Wraps a pg-boss work handler with the job's log lines: its start and end (queue, ids, duration)
+ * at debug, a failure (which pg-boss retries while the queue's tries last) at warn. A handler that
+ * logs its own failures with more context (`failuresLogged`) leaves the failure line at debug.
+ */
+export function loggedJobs<J extends { id: string; data: unknown }>(
+  logger: Logger,
+  queue: string,
+  handler: (jobs: J[]) => Promise<unknown>,
+  options: { failuresLogged?: boolean; fields?: (job: J) => Record<string, unknown> } = {},
+): (jobs: J[]) => Promise<void> {
+  return async (jobs) => {
+    const fields = { queue, jobIds: jobs.map((job) => job.id), ...(jobs.length === 1 && options.fields ? options.fields(jobs[0]!) : {}) };
+    const started = performance.now();
+    logger.debug('job started', fields);
+    try {
+      await handler(jobs);
+      logger.debug('job finished', { ...fields, durationMs: Math.round(performance.now() - started) });
+    } catch (error) {
+      const failed = options.failuresLogged ? logger.debug : logger.warn;
+      failed('job failed; the queue retries it while it has tries left', { ...fields, durationMs: Math.round(performance.now() - started), error: (error as Error)?.message ?? String(error) });
+      throw error;
+    }
+  };
+}
