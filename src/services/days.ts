@@ -8,7 +8,7 @@ import type { StoredScore } from '../derived/store.js';
 import type { DailyActivity, Recovery, SleepSession, Vo2MaxEstimate, Workout } from '../generated/prisma/client.js';
 import { formatLocalDate } from '../normalize/time.js';
 import { dateRange } from '../graphql/dates.js';
-import { RECORD_TABLES, TABLE_COLUMNS, planKey, type ColumnPlan } from '../graphql/loaders/day-columns.js';
+import { RECORD_TABLES, RECOVERY_VALUE_COLUMNS, TABLE_COLUMNS, planKey, type ColumnPlan } from '../graphql/loaders/day-columns.js';
 import type { ReadContext } from './context.js';
 
 export interface DayRecords {
@@ -40,7 +40,10 @@ export function pickByPriority<T extends { provider: string }>(records: T[], pri
 /** The night's main sleep by PROVIDER_PRIORITY_SLEEP (any sleep period if no main one). */
 export const primarySleep = (day: Pick<DayRecords, 'sleep'>, config: Config) =>
   pickByPriority(day.sleep.filter((s) => s.type === 'MAIN'), config.providerPriority.sleep) ?? pickByPriority(day.sleep, config.providerPriority.sleep);
-export const primaryRecovery = (day: Pick<DayRecords, 'recovery'>, config: Config) => pickByPriority(day.recovery, config.providerPriority.recovery);
+const hasRecoveryValues = (r: Recovery) => RECOVERY_VALUE_COLUMNS.some((c) => r[c] != null);
+/** The night's recovery by PROVIDER_PRIORITY_RECOVERY among the rows with values (any row if none has one). */
+export const primaryRecovery = (day: Pick<DayRecords, 'recovery'>, config: Config) =>
+  pickByPriority(day.recovery.filter(hasRecoveryValues), config.providerPriority.recovery) ?? pickByPriority(day.recovery, config.providerPriority.recovery);
 export const primaryActivity = (day: Pick<DayRecords, 'activity'>, config: Config) => pickByPriority(day.activity, config.providerPriority.activity);
 /** Each session once: workouts that are not another provider's duplicate. */
 export const primaryWorkouts = (day: Pick<DayRecords, 'workouts'>) => day.workouts.filter((w) => w.duplicateOfId === null);

@@ -64,3 +64,38 @@ describe.each(databaseVariants())('Day primary records and duplicate workouts (%
     expect(d.primaryRecovery.readinessScore).toBe(84);
   });
 });
+
+describe.each(databaseVariants())('primaryRecovery never prefers a row without values (%s)', (variant) => {
+  let t: TestApp;
+  let userId: string;
+  const night = (date: string) => ({ utcOffsetMinutes: 0, localDate: at(`${date}T00:00:00Z`), startTime: at(`${date}T00:00:00Z`) });
+
+  beforeAll(async () => {
+    // Polar ranked first: its row of 05-01 holds only a skin temperature (what Polar keeps of old nights).
+    t = await createTestApp(variant, { PROVIDER_PRIORITY_RECOVERY: 'polar,oura' });
+    const prisma = t.database.prisma;
+    userId = (await prisma.user.create({ data: {} })).id;
+    await prisma.recovery.create({ data: { userId, ...night('2026-05-01'), provider: 'POLAR', providerRecordId: 'p-0501', skinTemperatureDeviationCelsius: 0.2 } });
+    await prisma.recovery.create({ data: { userId, ...night('2026-05-01'), provider: 'OURA', providerRecordId: 'o-0501', hrvRmssdMs: 61, readinessScore: 80 } });
+    // 05-02: Polar has values, so it wins by priority.
+    await prisma.recovery.create({ data: { userId, ...night('2026-05-02'), provider: 'POLAR', providerRecordId: 'p-0502', hrvRmssdMs: 48, ansCharge: 2.5 } });
+    await prisma.recovery.create({ data: { userId, ...night('2026-05-02'), provider: 'OURA', providerRecordId: 'o-0502', hrvRmssdMs: 63 } });
+    // 05-03: only the empty Polar row: it is still the day's recovery.
+    await prisma.recovery.create({ data: { userId, ...night('2026-05-03'), provider: 'POLAR', providerRecordId: 'p-0503', skinTemperatureDeviationCelsius: -0.1 } });
+  });
+  afterAll(() => t.close());
+
+  it('picks by PROVIDER_PRIORITY_RECOVERY among the rows with values, whatever else the query selects', async () => {
+    // Only the provider selected: the day's column plan must still read the value columns to pick.
+    const res = await t.graphql(
+      `query($id: ID!) { user(id: $id) { days(from: "2026-05-01", to: "2026-05-03") { date primaryRecovery { providerRecordId source { provider } } } } }`,
+      { id: userGlobalId(userId) },
+    );
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.user.days.map((d: any) => [d.date, d.primaryRecovery?.providerRecordId])).toEqual([
+      ['2026-05-01', 'o-0501'],
+      ['2026-05-02', 'p-0502'],
+      ['2026-05-03', 'p-0503'],
+    ]);
+  });
+});

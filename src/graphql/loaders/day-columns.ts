@@ -29,6 +29,14 @@ const DAY_FIELD_TABLE: Record<string, RecordTable> = {
   activity: 'DailyActivity',
   primaryActivity: 'DailyActivity',
 };
+/**
+ * The columns that say how a night recovered. A row with none of them (e.g. an old Polar night
+ * that kept only its skin temperature) is never the primary one while another provider's row has
+ * values (src/services/days.ts primaryRecovery).
+ */
+export const RECOVERY_VALUE_COLUMNS = ['hrvRmssdMs', 'restingHeartRateBpm', 'readinessScore', 'nightlyRechargeStatus', 'ansCharge'] as const;
+/** Columns a Day field's own resolver reads to pick its record (primaryRecovery skips rows without values). */
+const DAY_FIELD_PICK_COLUMNS: Record<string, readonly string[]> = { primaryRecovery: RECOVERY_VALUE_COLUMNS };
 const DAY_FIELDS_WITHOUT_RECORDS = new Set(['date', '__typename']);
 /** Day fields answered from the derived scores (src/derived/store.ts), not from record columns. */
 const DAY_SCORE_FIELDS = new Set(['scores']);
@@ -109,6 +117,7 @@ export function columnPlan(daysFieldNodes: readonly FieldNode[], fragments: Frag
         if (!DAY_FIELDS_WITHOUT_RECORDS.has(dayField.name.value)) RECORD_TABLES.forEach(everything);
         continue;
       }
+      DAY_FIELD_PICK_COLUMNS[dayField.name.value]?.forEach((c) => wanted[table].add(c));
       for (const recordField of fieldsOf(dayField.selectionSet, fragments)) {
         const name = recordField.name.value;
         if (COLUMN_SETS[table].has(name)) wanted[table].add(name);
