@@ -30,7 +30,7 @@ export const GRAPHIQL_DEFAULT_QUERY = `# Wearable health graph
 #   { "externalId": "alice", "userId": "VXNlcjo...", "from": "2026-01-01", "to": "2026-01-14",
 #     "connectionId": "Q29ubmVjdGlvbjo..." }
 # Without Polar/Oura credentials the providers are the built-in SANDBOX simulators (generated
-# data, a consent page with one "Allow" button). Shortcut for steps 1-4:
+# data, a consent page with "Allow" and "Deny"). Shortcut for steps 1-4:
 #   API_KEY=whg_... npm run cli -- demo      (prints the variables for Days)
 
 # 0. Which providers can be connected here; sandbox: true = simulated.

@@ -49,13 +49,19 @@ export function hintNumber(hint: string): number {
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** The consent page's "Deny" posts its own query with deny=1: the simulator answers error=access_denied. */
+export const consentDenied = (query: URLSearchParams) => query.get('deny') === '1' || query.get('deny') === 'true';
+
 /**
- * The simulator's consent page: a real page with one "Allow" button, posting back to the same URL
- * (the authorization request's query string included), which then redirects to the callback.
+ * The simulator's consent page: a real page with an "Allow" and a "Deny" button, posting back to
+ * the same URL (the authorization request's query string included; Deny adds deny=1), which then
+ * redirects to the callback with a code, or with error=access_denied.
  */
-export function consentPage(options: { provider: string; scopes: string[]; redirectUri: string | null; color: string }): string {
+export function consentPage(options: { provider: string; scopes: string[]; redirectUri: string | null; color: string; query: URLSearchParams }): string {
   const scopes = options.scopes.map((s) => `<li><code>${escapeHtml(s)}</code></li>`).join('');
   const target = options.redirectUri ? `<p class="small">You will be sent back to <code>${escapeHtml(options.redirectUri)}</code>.</p>` : '';
+  const denied = new URLSearchParams(options.query);
+  denied.set('deny', '1');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(options.provider)} sandbox: allow access</title>
@@ -64,12 +70,17 @@ body{font-family:system-ui,sans-serif;background:#f4f5f7;margin:0;display:flex;m
 main{background:#fff;border-radius:12px;box-shadow:0 2px 12px #0002;padding:2rem 2.5rem;max-width:28rem}
 h1{font-size:1.3rem;margin:0 0 .5rem}.badge{display:inline-block;background:#ffe9a8;color:#6b4e00;border-radius:4px;padding:.1rem .5rem;font-size:.8rem;margin-bottom:1rem}
 button{background:${options.color};color:#fff;border:0;border-radius:6px;padding:.7rem 2rem;font-size:1rem;cursor:pointer}.small{color:#666;font-size:.85rem}
+.buttons{display:flex;gap:1rem}button.deny{background:#fff;color:#333;border:1px solid #999}
 </style></head>
 <body><main>
 <span class="badge">SANDBOX: simulated ${escapeHtml(options.provider)}, no real account, generated data</span>
 <h1>Allow the Wearable health graph to read your ${escapeHtml(options.provider)} data?</h1>
 <p>It asks for:</p><ul>${scopes}</ul>
 ${target}
+<div class="buttons">
 <form method="post"><input type="hidden" name="decision" value="allow"><button type="submit" id="allow">Allow</button></form>
+<form method="post" action="?${escapeHtml(denied.toString())}"><input type="hidden" name="decision" value="deny"><button type="submit" id="deny" class="deny">Deny</button></form>
+</div>
+<p class="small">Deny sends you back with <code>error=access_denied</code>, as the real provider does.</p>
 </main></body></html>`;
 }

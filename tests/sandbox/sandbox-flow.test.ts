@@ -30,7 +30,7 @@ describe.each(databaseVariants())('sandbox providers (%s)', (variant) => {
     expect(res.body.data.providers).toEqual(PROVIDERS.map((p) => ({ id: p.id, available: true, sandbox: true })));
   });
 
-  it('connectProvider returns the simulator consent page: a real page with one Allow button that redirects to the callback', async () => {
+  it('connectProvider returns the simulator consent page: a real page with Allow (and Deny) that redirects to the callback', async () => {
     const created = await t.graphql('mutation { createUser(input: { externalId: "consent" }) { id } }');
     const userId = created.body.data.createUser.id;
     const res = await t.graphql('mutation($u: ID!) { connectProvider(input: { userId: $u, provider: POLAR, redirectUri: $r }) { authorizationUrl } }'.replace('$r', JSON.stringify(`${url}/health`)), { u: userId });
@@ -44,7 +44,8 @@ describe.each(databaseVariants())('sandbox providers (%s)', (variant) => {
     expect(page.headers.get('content-type')).toContain('text/html');
     const html = await page.text();
     expect(html).toMatch(/SANDBOX/);
-    expect(html.match(/<button/g)).toHaveLength(1);
+    expect(html.match(/<button/g)).toHaveLength(2);
+    expect(html).toContain('id="deny"');
     expect(html).toMatch(/<form method="post">/);
 
     const allowed = await fetch(authorizationUrl, { method: 'POST', body: new URLSearchParams({ decision: 'allow' }), redirect: 'manual' });

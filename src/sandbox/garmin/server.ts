@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { addDays, todayUtc } from '../shared/calendar.js';
 import { authorizationTarget, followAuthorization, listenOnLoopback, logRequest, parseBearer, readBody, sendEmpty, sendJsonAs, sendTextAs, type RequestLogEntry } from '../shared/http.js';
-import { callbackAllowed, consentPage, hintNumber, issueSandboxToken, verifySandboxToken, type SandboxMode } from '../tokens.js';
+import { callbackAllowed, consentDenied, consentPage, hintNumber, issueSandboxToken, verifySandboxToken, type SandboxMode } from '../tokens.js';
 import { BACKFILL_PATHS, generateUser, isActivityKey, type GeneratedUser, type Summary, type SummaryKey } from './data.js';
 import { activityFit } from './fit.js';
 
@@ -264,8 +264,9 @@ export class GarminFake {
     const challenge = query.get('code_challenge');
     if (!challenge || query.get('code_challenge_method') !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(challenge)) return redirect({ error: 'invalid_request', error_description: 'code_challenge with code_challenge_method=S256 is required', state });
     if (this.options.sandbox && method === 'GET') {
-      return sendTextAs(res, 200, consentPage({ provider: 'Garmin', scopes: this.nextPermissions ?? DEFAULT_PERMISSIONS, redirectUri: target, color: '#007cc3' }), 'text/html; charset=utf-8');
+      return sendTextAs(res, 200, consentPage({ provider: 'Garmin', scopes: this.nextPermissions ?? DEFAULT_PERMISSIONS, redirectUri: target, color: '#007cc3', query }), 'text/html; charset=utf-8');
     }
+    if (consentDenied(query)) return redirect({ error: 'access_denied', state });
     const hint = query.get('login_hint');
     const userId = query.get('garmin_user_id') ?? createHash('sha256').update(`${this.options.seed ?? 1}:${hint !== null ? hintNumber(hint) : randomBytes(8).toString('hex')}`).digest('hex').slice(0, 32);
     const user = this.createUser(userId);

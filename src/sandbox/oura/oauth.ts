@@ -2,9 +2,9 @@
  * Oura OAuth 2.0: authorization code flow with rotating refresh tokens.
  * For tests the authorization "page" is headless: it immediately redirects (302) to the
  * redirect_uri with code+state, or with error=access_denied when denied. In sandbox mode GET serves
- * a consent page with one "Allow" button, whose POST (same URL) does that redirect.
+ * a consent page with "Allow" and "Deny" buttons, whose POST (same URL; Deny adds deny=1) does that redirect.
  */
-import { consentPage } from '../tokens.js';
+import { consentDenied, consentPage } from '../tokens.js';
 import { authorizationTarget } from '../shared/http.js';
 import { parseBasicAuth, sendJson, sendText } from './http.js';
 import { route, type RequestContext, type Route } from './router.js';
@@ -40,10 +40,10 @@ function authorization(ctx: RequestContext): void {
   const requested = parseScopes(query.get('scope')) ?? [...DEFAULT_SCOPES];
   if (!requested.every((s) => (OURA_SCOPES as readonly string[]).includes(s))) return redirect(ctx, target, { error: 'invalid_scope', state });
   if (store.config.sandbox && ctx.method === 'GET') {
-    return sendText(ctx.res, 200, consentPage({ provider: 'Oura', scopes: requested, redirectUri: target, color: '#2f4a73' }), 'text/html; charset=utf-8');
+    return sendText(ctx.res, 200, consentPage({ provider: 'Oura', scopes: requested, redirectUri: target, color: '#2f4a73', query }), 'text/html; charset=utf-8');
   }
   if (!store.config.sandbox && ctx.method !== 'GET') return sendText(ctx.res, 405, 'Method not allowed');
-  const deny = query.get('deny') === '1' || query.get('deny') === 'true';
+  const deny = consentDenied(query);
   if (deny || store.denyNext > 0) {
     if (!deny) store.denyNext--;
     return redirect(ctx, target, { error: 'access_denied', state });

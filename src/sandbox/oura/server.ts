@@ -41,7 +41,7 @@ export interface OuraFakeOptions {
   subscriptionTtlDays?: number;
   /**
    * Sandbox mode (the gateway's built-in simulator, src/sandbox/runtime.ts): the authorization
-   * endpoint serves a consent page with one "Allow" button instead of redirecting at once,
+   * endpoint serves a consent page with "Allow" and "Deny" buttons instead of redirecting at once,
    * `login_hint` picks a deterministic user, and tokens verify themselves (they survive a restart).
    */
   sandbox?: SandboxMode;

@@ -2,9 +2,9 @@
  * Polar OAuth 2.0 (authorization code flow, no refresh tokens).
  * For tests the authorization "page" is headless: it immediately redirects (302) to the
  * redirect_uri with code+state, or with error=access_denied when denied. In sandbox mode GET serves
- * a consent page with one "Allow" button, whose POST (same URL) does that redirect.
+ * a consent page with "Allow" and "Deny" buttons, whose POST (same URL; Deny adds deny=1) does that redirect.
  */
-import { consentPage, hintNumber } from '../tokens.js';
+import { consentDenied, consentPage, hintNumber } from '../tokens.js';
 import { authorizationTarget } from '../shared/http.js';
 import { parseBasicAuth, sendJson, sendText } from './http.js';
 import { route, type RequestContext, type Route } from './router.js';
@@ -33,10 +33,10 @@ function authorization(ctx: RequestContext): void {
   const scope = query.get('scope');
   if (scope !== null && !scope.split(/[ +]/).every((s) => s === SCOPE)) return redirect(ctx, target, { error: 'invalid_scope', state });
   if (store.config.sandbox && ctx.method === 'GET') {
-    return sendText(ctx.res, 200, consentPage({ provider: 'Polar', scopes: [SCOPE], redirectUri: target, color: '#d10027' }), 'text/html; charset=utf-8');
+    return sendText(ctx.res, 200, consentPage({ provider: 'Polar', scopes: [SCOPE], redirectUri: target, color: '#d10027', query }), 'text/html; charset=utf-8');
   }
   if (!store.config.sandbox && ctx.method !== 'GET') return sendText(ctx.res, 405, 'Method not allowed');
-  const deny = query.get('deny') === '1' || query.get('deny') === 'true';
+  const deny = consentDenied(query);
   if (deny || store.denyNext > 0) {
     if (!deny) store.denyNext--;
     return redirect(ctx, target, { error: 'access_denied', state });

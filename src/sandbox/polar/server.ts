@@ -59,7 +59,7 @@ export interface PolarFakeOptions {
   rateLimit?: { shortTerm?: number; longTerm?: number; shortTermSeconds?: number };
   /**
    * Sandbox mode (the gateway's built-in simulator, src/sandbox/runtime.ts): the authorization
-   * endpoint serves a consent page with one "Allow" button instead of redirecting at once,
+   * endpoint serves a consent page with "Allow" and "Deny" buttons instead of redirecting at once,
    * `login_hint` picks a deterministic user, and tokens verify themselves (they survive a restart).
    */
   sandbox?: SandboxMode;

@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authorizationTarget, followAuthorization, listenOnLoopback, logRequest, parseBearer, parseJson, readBody, sendEmpty, sendJsonAs, sendTextAs, type RequestLogEntry } from '../shared/http.js';
 import { matchRoute, type RequestContextOf, type RouteOf } from '../shared/router.js';
 import { isDate, todayUtc } from '../shared/calendar.js';
-import { callbackAllowed, consentPage, type SandboxMode } from '../tokens.js';
+import { callbackAllowed, consentDenied, consentPage, type SandboxMode } from '../tokens.js';
 import { detailOf, makeActivity, STREAM_TYPES, summaryOf, type StravaActivity, type StreamType } from './data.js';
 import { randomToken, StravaStore, type AccessToken, type DeliveryLogEntry, type RateLimitOptions, type Subscription } from './store.js';
 
@@ -65,10 +65,10 @@ function authorization(ctx: Ctx): void {
   const requested = (query.get('scope') ?? 'read').split(',').filter(Boolean);
   if (!requested.length || !requested.every((s) => (STRAVA_SCOPES as readonly string[]).includes(s))) return fault(res, 400, 'Bad Request', 'Authorize', 'scope', 'invalid');
   if (store.config.sandbox && ctx.method === 'GET') {
-    return sendTextAs(res, 200, consentPage({ provider: 'Strava', scopes: requested, redirectUri: target, color: '#fc4c02' }), 'text/html; charset=utf-8');
+    return sendTextAs(res, 200, consentPage({ provider: 'Strava', scopes: requested, redirectUri: target, color: '#fc4c02', query }), 'text/html; charset=utf-8');
   }
-  if (store.denyNext > 0) {
-    store.denyNext--;
+  if (consentDenied(query) || store.denyNext > 0) {
+    if (!consentDenied(query)) store.denyNext--;
     return redirect(res, target, { state, error: 'access_denied' });
   }
   // The user may untick optional scopes (e.g. activity:read_all); the callback's scope says what is left.

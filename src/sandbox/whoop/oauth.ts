@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authorizationTarget, sendJsonAs, sendTextAs } from '../shared/http.js';
-import { consentPage } from '../tokens.js';
+import { consentDenied, consentPage } from '../tokens.js';
 import { randomToken, WHOOP_SCOPES, type WhoopStore } from './store.js';
 
 export const AUTHORIZE_PATH = '/oauth/oauth2/auth';
@@ -36,9 +36,9 @@ export function authorization(store: WhoopStore, req: IncomingMessage, res: Serv
   const unknown = requested.filter((s) => !(WHOOP_SCOPES as readonly string[]).includes(s));
   if (unknown.length) return redirect(res, target, { error: 'invalid_scope', error_description: `The requested scope is invalid: ${unknown.join(' ')}`, state });
   if (store.config.sandbox && method === 'GET') {
-    return sendTextAs(res, 200, consentPage({ provider: 'WHOOP', scopes: requested, redirectUri: target, color: '#111111' }), 'text/html; charset=utf-8');
+    return sendTextAs(res, 200, consentPage({ provider: 'WHOOP', scopes: requested, redirectUri: target, color: '#111111', query }), 'text/html; charset=utf-8');
   }
-  if (query.get('deny') === '1') return redirect(res, target, { error: 'access_denied', state });
+  if (consentDenied(query)) return redirect(res, target, { error: 'access_denied', state });
   const next = store.nextUser;
   store.nextUser = null;
   const hint = store.config.sandbox ? query.get('login_hint') : null;
