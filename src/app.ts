@@ -16,6 +16,7 @@ import { ConnectionService } from './connections/service.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { InFlight } from './http/in-flight.js';
+import { useExportRoutes } from './http/routes/export.js';
 import { INGEST_PREFIX, useIngestRoutes } from './http/routes/ingest.js';
 import { useOAuthCallback } from './http/routes/oauth-callback.js';
 import { useLandingPages } from './http/routes/landing.js';
@@ -141,6 +142,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ownBodyLimits: [INGEST_PREFIX],
       plugins: [
         useIngestRoutes({ prisma, config, logger, principals, rateLimits, onRecordsChanged: (userId) => scores.requestRecompute(userId) }),
+        useExportRoutes({ prisma, logger, principals, boundaries, rateLimits }),
         useMcpEndpoint({ services, logger, rateLimits, today }),
         ...(sandbox ? [useSandboxRoutes(sandbox)] : []),
         useOAuthCallback({ prisma, config, cipher, connections, logger }),

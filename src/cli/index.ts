@@ -10,6 +10,8 @@
  *   demo [--external-id ID] [--redirect-uri URL] [--days N] [--url URL] [--key KEY]
  *                                      through a running gateway: a demo user with both sandbox
  *                                      providers connected and backfilled; prints the Days query
+ *   export <type|all> --from DATE --to DATE [--format ndjson|csv] [--user ID] [--out FILE] [--url URL] [--key KEY]
+ *                                      stream records from a running gateway (GET /export/v1/...) to stdout or a file
  *   import apple-health <export.zip> --user USER_ID
  *                                      stream an Apple Health export into the database (idempotent), with a progress bar
  *   rotate-encryption-key [--new-key HEX] [--check]
@@ -33,7 +35,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { replayRawPayloads } from '../sync/replay.js';
 import { importAppleExport } from '../ingest/apple-export.js';
-import { graphql, progressBar, subscribe, type Remote } from './remote.js';
+import { download, graphql, progressBar, subscribe, type Remote } from './remote.js';
+import { EXPORT_TYPES } from '../services/export.js';
 import { demoInstructions, runDemo } from './demo.js';
 import type { SyncProgressEvent } from '../sync/progress.js';
 import { registerProviderWebhook, unregisterProviderWebhook, webhookUrl } from '../connections/webhook-admin.js';
@@ -50,6 +53,7 @@ const USAGE = `usage: npm run cli -- <command>
   replay [--provider ${ALL_PROVIDER_SLUGS}] [--user USER_ID]
   sync <connectionId> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--url GATEWAY_URL] [--key API_KEY]
   demo [--external-id ID] [--redirect-uri URL] [--days N] [--url GATEWAY_URL] [--key API_KEY]
+  export <${EXPORT_TYPES.join('|')}|all> --from YYYY-MM-DD --to YYYY-MM-DD [--format ndjson|csv] [--user USER_ID] [--out FILE] [--url GATEWAY_URL] [--key API_KEY]
   import apple-health <export.zip|export.xml> --user USER_ID
   rotate-encryption-key [--new-key HEX|BASE64] [--check]`;
 
@@ -139,10 +143,10 @@ async function replay(config: Config, args: string[]) {
   for (const reason of counts.skippedReasons.slice(0, 20)) process.stdout.write(`  ${reason.dataType} ${reason.providerRecordId}: ${reason.reason}\n`);
 }
 
-/** GATEWAY_URL / --url and API_KEY / --key (WRITE scope) of the gateway a remote command talks to. */
-function remoteOf(config: Config, values: { url?: string; key?: string }, command: string): Remote {
+/** GATEWAY_URL / --url and API_KEY / --key (WRITE scope unless said) of the gateway a remote command talks to. */
+function remoteOf(config: Config, values: { url?: string; key?: string }, command: string, scope = 'an API key with WRITE scope'): Remote {
   const key = values.key ?? process.env.API_KEY;
-  if (!key) throw new UsageError(`${command} needs an API key with WRITE scope: --key or API_KEY (the admin key printed by the first npm start works)`);
+  if (!key) throw new UsageError(`${command} needs ${scope}: --key or API_KEY (the admin key printed by the first npm start works)`);
   return { url: (values.url ?? process.env.GATEWAY_URL ?? `http://localhost:${config.port}`).replace(/\/$/, ''), key };
 }
 
@@ -275,6 +279,45 @@ async function importExport(config: Config, args: string[]) {
   }
 }
 
+/** Streams GET /export/v1/{type}.{format} to stdout or --out (the gateway checks the arguments and the boundary). */
+async function exportRecords(config: Config, args: string[]) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string', default: 'ndjson' },
+      user: { type: 'string' },
+      out: { type: 'string' },
+      url: { type: 'string' },
+      key: { type: 'string' },
+    },
+  });
+  const type = positionals[0];
+  if (!type) throw new UsageError(`export needs a type: ${EXPORT_TYPES.join(', ')} or all`);
+  if (!values.from || !values.to) throw new UsageError('export needs --from and --to (local dates YYYY-MM-DD, inclusive)');
+  const remote = remoteOf(config, values, 'export', 'an API key with READ scope or a user token with SELF_READ');
+  const query = new URLSearchParams({ from: values.from, to: values.to, ...(values.user ? { user: values.user } : {}) });
+  const path = `/export/v1/${encodeURIComponent(type)}.${encodeURIComponent(values.format!)}?${query}`;
+  let out: NodeJS.WritableStream = process.stdout;
+  if (values.out) {
+    // Never over an existing file; a failed export removes only the file it created.
+    try {
+      out = fs.createWriteStream(values.out, { fd: fs.openSync(values.out, 'wx', 0o600) });
+    } catch (error) {
+      throw new UsageError(`--out ${values.out}: ${(error as NodeJS.ErrnoException).code === 'EEXIST' ? 'the file exists; choose another name or remove it' : (error as Error).message}`);
+    }
+  }
+  try {
+    const bytes = await download(remote, path, out);
+    if (values.out) process.stderr.write(`wrote ${bytes} bytes to ${values.out}\n`);
+  } catch (error) {
+    if (values.out) fs.rmSync(values.out, { force: true });
+    throw error;
+  }
+}
+
 type SyncProgressView = Pick<SyncProgressEvent, 'kind' | 'phase' | 'windowsDone' | 'windowsTotal' | 'fetched' | 'recordsWritten' | 'skipped' | 'error' | 'message'>;
 
 async function main(argv: string[]) {
@@ -290,6 +333,7 @@ async function main(argv: string[]) {
   if (command === 'sync') return sync(config, rest);
   if (command === 'demo') return demo(config, rest);
   if (command === 'import') return importExport(config, rest);
+  if (command === 'export') return exportRecords(config, rest);
   if (command === 'rotate-encryption-key') return rotateKey(config, rest);
   throw new UsageError(command ? `unknown command "${argv.join(' ')}"` : 'no command given');
 }

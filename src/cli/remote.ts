@@ -9,9 +9,9 @@ export interface Remote {
 }
 
 /** fetch, with "fetch failed" turned into what to do about it. */
-async function request(remote: Remote, init: RequestInit): Promise<Response> {
+async function request(remote: Remote, init: RequestInit, path = '/graphql'): Promise<Response> {
   try {
-    return await fetch(`${remote.url}/graphql`, init);
+    return await fetch(`${remote.url}${path}`, init);
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     throw new Error(`cannot reach ${remote.url}${cause ? ` (${cause})` : ''}: is \`npm start\` running there? Otherwise pass --url (or set GATEWAY_URL)`);
@@ -62,4 +62,24 @@ export function progressBar(done: number, total: number, width = 30): string {
   const ratio = total > 0 ? Math.min(1, done / total) : 0;
   const filled = Math.round(ratio * width);
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}%`;
+}
+
+/**
+ * GET `path` and stream the body into `out` with back-pressure (nothing held whole); an error
+ * answer is thrown with the gateway's message (and the argument it names).
+ */
+export async function download(remote: Remote, path: string, out: NodeJS.WritableStream): Promise<number> {
+  const response = await request(remote, { headers: { authorization: `Bearer ${remote.key}` } }, path);
+  if (!response.ok || !response.body) {
+    const body = (await response.json().catch(() => ({}))) as { message?: string; argument?: string };
+    if (response.status === 401) throw new Error('the gateway refused the API key (401): pass --key or set API_KEY');
+    throw new Error(`${response.status}${body.argument ? ` (${body.argument})` : ''}: ${body.message ?? response.statusText}`);
+  }
+  const { Readable } = await import('node:stream');
+  const { pipeline } = await import('node:stream/promises');
+  let bytes = 0;
+  const body = Readable.fromWeb(response.body as never);
+  body.on('data', (chunk: Buffer) => (bytes += chunk.length));
+  await pipeline(body, out, { end: out !== process.stdout });
+  return bytes;
 }
