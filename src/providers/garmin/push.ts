@@ -9,9 +9,9 @@
  *          always pings: a FIT file, downloadable once, a second GET is 410)
  *   lifecycle: `deregistrations` (the user removed our access) and `userPermissionsChange`.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Decoder, Stream } from '@garmin/fitsdk';
 import type { Json } from '../../normalize/records.js';
+import { constantTimeEqual } from '../../security/compare.js';
 import { asObj, type Obj } from '../../normalize/payload.js';
 import type { ConnectionContext, PushedEntry, PushHandler, RawItem } from '../types.js';
 import { GarminClient } from './client.js';
@@ -22,8 +22,6 @@ export const GARMIN_MAX_DELIVERY_BYTES = 110 * 1024 * 1024;
 
 const HEALTH_EXPORT = 'HEALTH_EXPORT';
 const ACTIVITY_EXPORT = 'ACTIVITY_EXPORT';
-
-const sameSecret = (a: string, b: string) => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
 /**
  * The key a re-sent summary keeps: "updates replace" (same user, type and start supersedes), so
@@ -64,7 +62,7 @@ export const garminPushHandler: PushHandler = {
     const expected = settings.credentials?.clientId;
     if (!expected) return { ok: false, reason: 'no Garmin client configured' };
     const given = headers.get('garmin-client-id');
-    if (!given || !sameSecret(given, expected)) return { ok: false, reason: 'garmin-client-id is missing or not ours' };
+    if (!given || !constantTimeEqual(given, expected)) return { ok: false, reason: 'garmin-client-id is missing or not ours' };
     return { ok: true };
   },
 

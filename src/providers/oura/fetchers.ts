@@ -23,7 +23,7 @@
  * the `daily` collections (sleep, readiness, activity) is an error (lapsed membership or no
  * consent) and fails the window as usual.
  */
-import { createHash } from 'node:crypto';
+import { contentRecordId } from '../../normalize/payload.js';
 import type { Json, MapOutcome } from '../../normalize/records.js';
 import { addLocalDays, tryParseOffsetDateTime } from '../../normalize/time.js';
 import { ProviderForbiddenError } from '../http.js';
@@ -79,7 +79,6 @@ const LIMITS = {
 const inWindow = (day: string | null, w: SyncWindow): day is string => day !== null && day >= w.from && day <= w.to;
 
 /** Last-resort id for a payload without an id, so its raw payload is still kept. */
-const rawId = (payload: Json): string => `raw-${createHash('sha256').update(JSON.stringify(payload)).digest('hex').slice(0, 24)}`;
 
 function* chunks<T>(items: T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
@@ -176,7 +175,7 @@ export function createOuraDataTypes(options: OuraFetchOptions = {}): DataTypeDef
 
   const toItem = (name: string) => (payload: JsonObject): RawItem => ({
     dataType: name,
-    providerRecordId: ouraIdOf(payload) ?? rawId(payload),
+    providerRecordId: ouraIdOf(payload) ?? contentRecordId(payload),
     payload,
   });
 

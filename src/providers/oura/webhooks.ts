@@ -12,10 +12,10 @@
  * A timestamp that reads as neither is still covered by the signature and accepted; de-duplication
  * by deliveryKey stops replays of those.
  */
-import { createHash } from 'node:crypto';
 import { constantTimeEqual } from '../../security/compare.js';
 import { hmacSha256, signatureMatches as digestMatches } from '../../security/signatures.js';
 import type { WebhookEvent, WebhookHandler, WebhookVerdict } from '../types.js';
+import { deliveryKey as capKey, idText as nonEmpty, jsonObjectBody } from '../webhook-body.js';
 import { OURA_DATA_TYPES, type OuraDataType } from './fetchers.js';
 
 export const OURA_WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -64,9 +64,6 @@ export interface OuraWebhookOptions {
   toleranceSeconds?: number;
 }
 
-const nonEmpty = (value: unknown): string | null =>
-  typeof value === 'string' && value.trim() !== '' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : null;
-
 export function createOuraWebhookHandler(options: OuraWebhookOptions = {}): WebhookHandler {
   const now = options.now ?? Date.now;
   const toleranceMs = (options.toleranceSeconds ?? OURA_WEBHOOK_TOLERANCE_SECONDS) * 1000;
@@ -82,14 +79,9 @@ export function createOuraWebhookHandler(options: OuraWebhookOptions = {}): Webh
         return { kind: 'rejected', status: 401, reason: `x-oura-timestamp outside the ${toleranceMs / 1000} s tolerance` };
       }
 
-      let body: unknown;
-      try {
-        body = JSON.parse(rawBody.toString('utf8'));
-      } catch {
-        return { kind: 'rejected', status: 400, reason: 'body is not JSON' };
-      }
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) return { kind: 'rejected', status: 400, reason: 'body is not a JSON object' };
-      const delivery = body as Record<string, unknown>;
+      const parsed = jsonObjectBody(rawBody);
+      if (!parsed.ok) return parsed.verdict;
+      const delivery = parsed.body;
 
       const eventType = nonEmpty(delivery.event_type);
       const dataType = nonEmpty(delivery.data_type);
@@ -125,8 +117,6 @@ export function createOuraWebhookHandler(options: OuraWebhookOptions = {}): Webh
     },
   };
 }
-
-const capKey = (key: string): string => (key.length <= 200 ? key : `sha256:${createHash('sha256').update(key).digest('hex')}`);
 
 export const ouraWebhookHandler: WebhookHandler = createOuraWebhookHandler();
 

@@ -10,7 +10,7 @@
  * windows of the same run find an empty transaction (one POST answering 204). Two fetches of one
  * transactional type for the same connection should not run concurrently.
  */
-import { createHash } from 'node:crypto';
+import { contentRecordId } from '../../normalize/payload.js';
 import type { Json, MapOutcome } from '../../normalize/records.js';
 import { addDays, formatLocalDate, parseLocalDate, parseOffsetDateTime } from '../../normalize/time.js';
 import type { ConnectionContext, DataTypeDefinition, RawBatch, RawItem, SyncWindow } from '../types.js';
@@ -68,7 +68,6 @@ const isObject = (value: unknown): value is JsonObject => typeof value === 'obje
 const inWindow = (date: string | null, w: SyncWindow): boolean => date !== null && date >= w.from && date <= w.to;
 
 /** Last-resort id for a payload the mapper will skip anyway, so its raw payload is still kept. */
-const rawId = (payload: Json): string => `raw-${createHash('sha256').update(JSON.stringify(payload)).digest('hex').slice(0, 24)}`;
 
 function* chunks<T>(items: T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
@@ -197,7 +196,7 @@ export function createPolarDataTypes(options: PolarFetchOptions = {}): DataTypeD
             const date = dateOf(payload);
             if (date !== null && !inWindow(date, range)) continue;
             const annotated = await hints.annotate(payload, date, withSleepStart);
-            items.push({ dataType: name, providerRecordId: date ?? rawId(annotated), payload: annotated });
+            items.push({ dataType: name, providerRecordId: date ?? contentRecordId(annotated), payload: annotated });
           }
           yield* batchesOf(items);
         }
@@ -245,7 +244,7 @@ export function createPolarDataTypes(options: PolarFetchOptions = {}): DataTypeD
       const delivered = new Set<string>();
       const toItem = (payload: JsonObject): RawItem => ({
         dataType: POLAR_DATA_TYPES.exercise,
-        providerRecordId: exerciseRecordIdOf(payload) ?? rawId(payload),
+        providerRecordId: exerciseRecordIdOf(payload) ?? contentRecordId(payload),
         payload,
       });
 
@@ -324,7 +323,7 @@ export function createPolarDataTypes(options: PolarFetchOptions = {}): DataTypeD
         const id = payload.id;
         items.push({
           dataType: POLAR_DATA_TYPES.physicalInformation,
-          providerRecordId: typeof id === 'number' || typeof id === 'string' ? String(id) : rawId(payload),
+          providerRecordId: typeof id === 'number' || typeof id === 'string' ? String(id) : contentRecordId(payload),
           payload,
         });
       }

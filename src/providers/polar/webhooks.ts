@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { hmacSha256, signatureMatches as digestMatches } from '../../security/signatures.js';
 import type { WebhookEvent, WebhookHandler, WebhookVerdict } from '../types.js';
+import { jsonObjectBody } from '../webhook-body.js';
 import { POLAR_DATA_TYPES } from './fetchers.js';
 
 /**
@@ -31,25 +32,18 @@ const isDate = (value: unknown): value is string => typeof value === 'string' &&
 
 export const polarWebhookHandler: WebhookHandler = {
   handle({ rawBody, headers }, secret): WebhookVerdict {
-    let body: unknown;
-    let parsed = true;
-    try {
-      body = JSON.parse(rawBody.toString('utf8'));
-    } catch {
-      parsed = false;
-    }
-    const delivery = parsed && typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
+    const parsed = jsonObjectBody(rawBody);
 
     // Polar pings the URL while the webhook is being created, signed with a secret we only learn
     // from that creation's response, so a PING cannot be verified. It triggers nothing.
-    if (delivery?.event === 'PING') return { kind: 'ping' };
+    if (parsed.ok && parsed.body.event === 'PING') return { kind: 'ping' };
 
     if (!secret) return { kind: 'rejected', status: 401, reason: 'no webhook secret configured' };
     if (!signatureMatches(rawBody, headers.get('polar-webhook-signature'), secret)) {
       return { kind: 'rejected', status: 401, reason: 'missing or invalid Polar-Webhook-Signature' };
     }
-    if (!parsed) return { kind: 'rejected', status: 400, reason: 'body is not JSON' };
-    if (!delivery) return { kind: 'rejected', status: 400, reason: 'body is not a JSON object' };
+    if (!parsed.ok) return parsed.verdict;
+    const delivery = parsed.body;
 
     const event = typeof delivery.event === 'string' ? delivery.event : '';
     const dataTypes = POLAR_WEBHOOK_EVENT_TYPES[event];

@@ -15,20 +15,16 @@
  */
 import { constantTimeEqual } from '../../security/compare.js';
 import type { ProviderSettings, WebhookEvent, WebhookHandler, WebhookVerdict } from '../types.js';
+import { jsonObjectBody } from '../webhook-body.js';
 import { STRAVA_DATA_TYPES } from './fetchers.js';
 
 const idOf = (value: unknown): string | null => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : typeof value === 'string' && /^\d+$/.test(value) ? value : null);
 
 export const stravaWebhookHandler: WebhookHandler = {
   handle({ rawBody }, _secret, registration): WebhookVerdict {
-    let body: unknown;
-    try {
-      body = JSON.parse(rawBody.toString('utf8'));
-    } catch {
-      return { kind: 'rejected', status: 400, reason: 'body is not JSON' };
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return { kind: 'rejected', status: 400, reason: 'body is not an object' };
-    const e = body as Record<string, unknown>;
+    const parsed = jsonObjectBody(rawBody);
+    if (!parsed.ok) return parsed.verdict;
+    const e = parsed.body;
     const subscription = idOf(e.subscription_id);
     if (!registration || subscription === null || !constantTimeEqual(subscription, registration.externalId)) {
       return { kind: 'rejected', status: 401, reason: 'subscription_id is not our subscription' };

@@ -11,9 +11,9 @@
  * its sleep's UUID); `*.deleted` remove the record at once (recovery: `recovery:<sleep UUID>`).
  * A workout changes its cycle's strain, so workout.updated also refreshes the recent cycles.
  */
-import { createHash } from 'node:crypto';
 import { hmacSha256, signatureMatches, withinTolerance } from '../../security/signatures.js';
 import type { WebhookEvent, WebhookHandler, WebhookVerdict } from '../types.js';
+import { deliveryKey as capKey, idText as text, jsonObjectBody } from '../webhook-body.js';
 import { WHOOP_DATA_TYPES } from './fetchers.js';
 import { recoveryRecordId } from './mappers.js';
 
@@ -25,11 +25,6 @@ export function signWhoopWebhook(timestamp: string, rawBody: Buffer | string, se
 }
 
 const KINDS = { sleep: WHOOP_DATA_TYPES.sleep, workout: WHOOP_DATA_TYPES.workout, recovery: WHOOP_DATA_TYPES.recovery } as const;
-
-const text = (value: unknown): string | null =>
-  typeof value === 'string' && value.trim() !== '' ? value.trim() : typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : null;
-
-const capKey = (key: string): string => (key.length <= 200 ? key : `sha256:${createHash('sha256').update(key).digest('hex')}`);
 
 export function createWhoopWebhookHandler(options: { now?: () => number; toleranceSeconds?: number } = {}): WebhookHandler {
   const now = options.now ?? Date.now;
@@ -46,14 +41,9 @@ export function createWhoopWebhookHandler(options: { now?: () => number; toleran
       if (!Number.isFinite(sentAt) || !withinTolerance(sentAt, now(), toleranceMs)) {
         return { kind: 'rejected', status: 401, reason: `X-WHOOP-Signature-Timestamp is not epoch milliseconds within ${toleranceMs / 1000} s of now` };
       }
-      let body: unknown;
-      try {
-        body = JSON.parse(rawBody.toString('utf8'));
-      } catch {
-        return { kind: 'rejected', status: 400, reason: 'body is not JSON' };
-      }
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) return { kind: 'rejected', status: 400, reason: 'body is not a JSON object' };
-      const delivery = body as Record<string, unknown>;
+      const parsed = jsonObjectBody(rawBody);
+      if (!parsed.ok) return parsed.verdict;
+      const delivery = parsed.body;
       const type = text(delivery.type) ?? '(no type)';
       const [kind, action] = type.split('.');
       const dataType = KINDS[kind as keyof typeof KINDS];
