@@ -31,12 +31,14 @@ export async function openTestDatabase(variant: DatabaseVariant, options: OpenOp
   const name = `whg_test_${crypto.randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  // From the run's migrated template (global setup) when there is one: a copy, not a migration per file.
+  const template = process.env.WHG_PG_TEMPLATE;
+  await admin.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const database = await openPostgres(url.toString(), options);
-  await migrate(database);
+  if (!template) await migrate(database);
   return {
     ...database,
     url: url.toString(),

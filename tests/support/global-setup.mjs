@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 export default function globalSetup() {
   const script = fileURLToPath(new URL('./make-template.ts', import.meta.url));
+  // One migrated PostgreSQL database per run (the workers inherit the name; global-teardown drops it).
+  if (process.env.TEST_DATABASE_URL) process.env.WHG_PG_TEMPLATE = `whg_template_${Date.now()}_${process.pid}`;
   const result = spawnSync('npx', ['tsx', script], { stdio: 'inherit' });
   if (result.status !== 0) throw new Error('could not build the migrated PGlite test template');
   if (!process.env.TEST_DATABASE_URL) {
