@@ -28,6 +28,7 @@ import { MANY_USERS_QUERY, ONE_USER_QUERY, userGlobalId } from './days-query.js'
 import { generateUser, type UserPayloads } from './generate.js';
 import { bulkInsertFloor, countRows, ingest } from './ingest.js';
 import { benchScores } from './scores.js';
+import { benchSeries } from './series.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BENCH = path.join(ROOT, 'bench');
@@ -692,6 +693,15 @@ async function benchDatabase(kind: 'pglite' | 'postgresql', runId: string) {
       runs: quick ? 10 : 30,
     });
 
+    // 3c. Series: a one-year daily series and a month of 5-minute heart rate of the backfilled user vs their SQL floors; the NDJSON export of every user.
+    log(`${kind}: series vs SQL floor, streamed export`);
+    result.series = await benchSeries(target.open, loadConfig(baseEnv(target)), API_KEY, {
+      userExternalIdPrefix: 'bench-backfill-',
+      runs: quick ? 10 : 30,
+      exportFrom: addDays(DATA_TODAY, -(opts.days - 1)),
+      exportTo: DATA_TODAY,
+    });
+
     // 4. Webhook setup: a Polar fake the server syncs from, connections, the signed webhook.
     webhookFake = await startPolarFake({ today: realToday(), days: 3, seed: opts.seed, rateLimit: { shortTerm: 1e9, longTerm: 1e9 } });
     const polarUserIds = await prepareWebhooks(target, userIds, webhookFake);
@@ -885,6 +895,11 @@ function markdown(report: Any): string {
   row('scores: recompute of the bench users, s', (r) => (r.scores ? `**${r.scores.users.seconds}** (${r.scores.users.count} users, ${r.scores.users.scores} scores)` : 'n/a'));
   row('days query with scores vs without (in-process median ms, ratio)', (r) =>
     r.scores ? `${r.scores.query.withMs} vs ${r.scores.query.withoutMs} ms, **${r.scores.query.ratio}x** (${r.scores.query.users} users x ${r.scores.query.days} days; ${r.scores.query.statementsWith} vs ${r.scores.query.statementsWithout} statements)` : 'n/a');
+  const seriesRow = (x: Any) => `${x.gatewayMs} vs ${x.floorMs} ms, **${x.ratio}x** (${x.points} points, ${x.statements} statements${x.sameAnswer ? '' : ', **answer differs from the floor**'})`;
+  row('series: one-year daily sleep_total_seconds, gateway vs SQL floor (in-process median ms, ratio)', (r) => (r.series ? seriesRow(r.series.yearDaily) : 'n/a'));
+  row('series: a month of 5-minute heart rate, gateway vs SQL floor (in-process median ms, ratio)', (r) => (r.series?.monthHeartRate ? `${seriesRow(r.series.monthHeartRate)}; ${r.series.monthHeartRate.samples} samples` : 'n/a'));
+  row('export: all.ndjson of every user (lines, MB, s, lines/s; peak RSS above before, MB)', (r) =>
+    r.series ? `${r.series.export.lines}, ${Math.round(r.series.export.bytes / 104857.6) / 10}, ${r.series.export.seconds}, ${r.series.export.linesPerSecond}; **${r.series.export.peakRssAboveMb}**` : 'n/a');
   row('webhooks: deliveries at rate (achieved/s)', (r) => `${r.webhooks.deliveries} at ${r.webhooks.targetRate}/s (${r.webhooks.achievedRate})`);
   row('webhooks: ack p50/p99 ms', (r) => `${r.webhooks.p50Ms}/**${r.webhooks.p99Ms}**`, 'p99 < 50 ms');
   row('webhooks: acknowledged 200, delivery rows, sync runs, lost', (r) => `${r.webhooks.ok}, ${r.webhooks.deliveryRows}, ${r.webhooks.syncRuns}, **${r.webhooks.lost}**`, '0 lost');
