@@ -16,6 +16,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import zlib from 'node:zlib';
+import { performance } from 'node:perf_hooks';
+import type { PrismaClient } from '../src/generated/prisma/client.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -167,6 +169,96 @@ export function* exportXml(options: { days?: number; mb?: number }): Generator<s
   yield '</HealthData>\n';
 }
 
+/**
+ * The previous import path, kept as the bench's baseline: one raw payload per sample through the
+ * generic store, 1000 samples per batch (what src/ingest/apple-export.ts did before the bulk path).
+ */
+export async function importPerSample(prisma: PrismaClient, userId: string, file: string): Promise<{ records: number; seconds: number }> {
+  const { readAppleExport } = await import('../src/ingest/apple-export.js');
+  const { deviceProviderById } = await import('../src/providers/registry.js');
+  const { storeItems } = await import('../src/sync/store.js');
+  const { deviceConnection } = await import('../src/ingest/service.js');
+  const provider = deviceProviderById('APPLE_HEALTH');
+  await deviceConnection(prisma, userId, provider.id);
+  const started = performance.now();
+  let records = 0;
+  await readAppleExport(file, {
+    batchSize: 1000,
+    onElement: () => void records++,
+    onBatch: async (samples) => {
+      await storeItems(prisma, { userId, provider: provider.id }, samples.map((s) => ({ dataType: s.type, providerRecordId: s.id, payload: s.record })), (payload, item) => provider.map(item.dataType, payload));
+    },
+  });
+  return { records, seconds: (performance.now() - started) / 1000 };
+}
+
+export interface AppleExportBench {
+  days: number;
+  records: number;
+  xmlMb: number;
+  /** Parse, convert and map, no database: the floor. */
+  floor: { seconds: number; recordsPerSecond: number };
+  /** The previous path (one raw payload per sample). */
+  perSample: { seconds: number; recordsPerSecond: number };
+  bulk: { seconds: number; recordsPerSecond: number; rawPayloads: number };
+  /** The same file again (every sample unchanged). */
+  rerun: { seconds: number; recordsPerSecond: number; unchanged: number };
+  /** bulk records/s / per-sample records/s */
+  speedup: number;
+  /** bulk records/s / floor records/s */
+  ratioToFloor: number;
+}
+
+/** `npm run bench`'s Apple export row: a generated export of `days` days, imported three ways on the same database in the same run. */
+export async function benchAppleExport(prisma: PrismaClient, days: number, dir: string): Promise<AppleExportBench> {
+  const { importAppleExport, readAppleExport } = await import('../src/ingest/apple-export.js');
+  const { deviceProviderById } = await import('../src/providers/registry.js');
+  const file = path.join(dir, `apple-export-${days}d.zip`);
+  const { bytes } = await writeExportZip(file, exportXml({ days }));
+  try {
+    const provider = deviceProviderById('APPLE_HEALTH');
+    let records = 0;
+    let mapped = 0;
+    let started = performance.now();
+    await readAppleExport(file, {
+      batchSize: 20_000,
+      onElement: () => void records++,
+      onBatch: async (samples) => {
+        for (const s of samples) if (provider.map(s.type, s.record).ok) mapped++;
+      },
+    });
+    const floorSeconds = (performance.now() - started) / 1000;
+    const user = async (name: string) => (await prisma.user.create({ data: { externalId: `bench-apple-${name}-${Date.now()}` } })).id;
+    const perSample = await importPerSample(prisma, await user('per-sample'), file);
+    const bulkUser = await user('bulk');
+    started = performance.now();
+    const bulk = await importAppleExport(prisma, { userId: bulkUser, file });
+    const bulkSeconds = (performance.now() - started) / 1000;
+    started = performance.now();
+    const rerun = await importAppleExport(prisma, { userId: bulkUser, file });
+    const rerunSeconds = (performance.now() - started) / 1000;
+    if (bulk.imported !== mapped || rerun.unchanged !== bulk.imported) throw new Error(`apple export bench: imported ${bulk.imported}, mapped ${mapped}, unchanged on re-run ${rerun.unchanged}`);
+    const rate = (seconds: number) => Math.round(records / seconds);
+    return {
+      days,
+      records,
+      xmlMb: Math.round(bytes / 1e5) / 10,
+      floor: { seconds: round2(floorSeconds), recordsPerSecond: rate(floorSeconds) },
+      perSample: { seconds: round2(perSample.seconds), recordsPerSecond: rate(perSample.seconds) },
+      bulk: { seconds: round2(bulkSeconds), recordsPerSecond: rate(bulkSeconds), rawPayloads: await prisma.rawPayload.count({ where: { userId: bulkUser } }) },
+      rerun: { seconds: round2(rerunSeconds), recordsPerSecond: rate(rerunSeconds), unchanged: rerun.unchanged },
+      speedup: round2(perSample.seconds / bulkSeconds),
+      ratioToFloor: round2(floorSeconds / bulkSeconds),
+    };
+  } finally {
+    fs.rmSync(file, { force: true });
+    // The bench's later parts (scores of the bench users) must not see these users.
+    await prisma.user.deleteMany({ where: { externalId: { startsWith: 'bench-apple-' } } });
+  }
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
 async function main() {
   const [command, file, ...rest] = process.argv.slice(2);
   const opt = (name: string) => {
@@ -199,6 +291,9 @@ async function main() {
       },
     });
     clearInterval(sample);
+    // The kernel's high-water mark of the resident set (the true peak, not a sample).
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (hwm) peak = Math.max(peak, Number(hwm[1]) * 1024);
     console.log(`\n${result.records} records, ${(result.bytes / 1e6).toFixed(0)} MB of XML in ${result.seconds.toFixed(1)} s: ${Math.round(result.records / result.seconds)} records/s, ${(result.bytes / 1e6 / result.seconds).toFixed(1)} MB/s; peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB; imported ${result.imported}, unchanged ${result.unchanged}, skipped ${result.skipped}`);
     for (const [type, c] of Object.entries(result.byType)) console.log(`  ${type}: ${c.read} read, ${c.stored} stored, ${c.skipped} skipped ${JSON.stringify(c.reasons)}`);
     await db.close();

@@ -29,6 +29,7 @@ import { generateUser, type UserPayloads } from './generate.js';
 import { bulkInsertFloor, countRows, ingest } from './ingest.js';
 import { benchScores } from './scores.js';
 import { benchSeries } from './series.js';
+import { benchAppleExport } from './apple-export.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BENCH = path.join(ROOT, 'bench');
@@ -51,6 +52,7 @@ const { values: flags } = parseArgs({
     'webhook-seconds': { type: 'string' },
     'webhook-wait': { type: 'string' },
     'backfill-days': { type: 'string' },
+    'apple-days': { type: 'string' },
     seed: { type: 'string', default: '42' },
     'postgres-url': { type: 'string', default: process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres' },
     'no-append': { type: 'boolean', default: false },
@@ -68,6 +70,7 @@ const opts = {
   webhookSeconds: num(flags['webhook-seconds'], quick ? 3 : 10),
   webhookWait: num(flags['webhook-wait'], quick ? 15 : 30),
   backfillDays: num(flags['backfill-days'], quick ? 30 : 365),
+  appleDays: num(flags['apple-days'], quick ? 14 : 60),
   seed: num(flags.seed, 42),
   startups: quick ? 1 : 3,
 };
@@ -675,6 +678,15 @@ async function benchDatabase(kind: 'pglite' | 'postgresql', runId: string) {
       ratio: round(totalRows / real.seconds / (floor.rows / floor.seconds), 3),
     };
 
+    // 1b. Apple Health export: the bulk import against the previous per-sample path and the parse-only floor, same data, same database.
+    log(`${kind}: Apple Health export import (${opts.appleDays} days generated): floor, per-sample path, bulk path, re-run`);
+    const appleDb = await target.open();
+    try {
+      result.appleExport = await benchAppleExport(appleDb.prisma, opts.appleDays, path.join(BENCH, '.data'));
+    } finally {
+      await appleDb.close();
+    }
+
     // 2. Backfill of one user-year through both fakes, end to end (in-process workers).
     log(`${kind}: backfill of ${opts.backfillDays} days through the Polar and Oura fakes`);
     result.backfill = await backfill(target);
@@ -889,6 +901,9 @@ function markdown(report: Any): string {
   row('ingest: storeItems rows/s (records/s without HR, payloads/s)', (r) => `${r.ingest.rowsPerSecond} (${r.ingest.recordsPerSecond}, ${r.ingest.payloadsPerSecond})`);
   row('ingest: bulk multi-row INSERT rows/s', (r) => `${r.ingest.floor.rowsPerSecond}`);
   row('ingest: ratio (storeItems / bulk)', (r) => `**${r.ingest.ratio}**`, '≥ 0.5');
+  row('Apple export import: records/s floor (parse+map) / per-sample path / bulk path / re-run', (r) =>
+    (r.appleExport ? `${r.appleExport.floor.recordsPerSecond} / ${r.appleExport.perSample.recordsPerSecond} / ${r.appleExport.bulk.recordsPerSecond} / ${r.appleExport.rerun.recordsPerSecond} (${r.appleExport.records} records, ${r.appleExport.xmlMb} MB XML, ${r.appleExport.bulk.rawPayloads} raw payloads)` : 'n/a'));
+  row('Apple export import: bulk vs per-sample (speed-up), bulk / floor', (r) => (r.appleExport ? `**${r.appleExport.speedup}x**, ${r.appleExport.ratioToFloor}` : 'n/a'), '≥ 10x');
   row(`backfill of one user (${report.options.backfillDays} days, Polar + Oura fakes)`, (r) =>
     `${r.backfill.seconds} s, ${r.backfill.runs.map((x: Any) => x.status).join('/')}, ${Object.values(r.backfill.rows as Record<string, number>).reduce((a, b) => a + b, 0)} rows`);
   row(`scores: recompute of one user-year (${report.options.backfillDays} days backfilled), s`, (r) => (r.scores ? `**${r.scores.yearUser.seconds}** (${r.scores.yearUser.days} days, ${r.scores.yearUser.scores} scores)` : 'n/a'));

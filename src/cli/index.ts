@@ -35,6 +35,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { replayRawPayloads } from '../sync/replay.js';
 import { importAppleExport } from '../ingest/apple-export.js';
+import { requestRecomputeFromOutside } from '../derived/jobs.js';
+import { createLogger } from '../logger.js';
 import { download, graphql, progressBar, subscribe, type Remote } from './remote.js';
 import { EXPORT_TYPES } from '../services/export.js';
 import { demoInstructions, runDemo } from './demo.js';
@@ -258,17 +260,21 @@ async function importExport(config: Config, args: string[]) {
   if (!file) throw new UsageError('import apple-health needs the export file: export.zip (or its export.xml)');
   if (!fs.existsSync(file)) throw new UsageError(`no file "${file}"`);
   if (!values.user) throw new UsageError('import needs --user USER_ID (the User id the API returns)');
-  const result = await withDatabase(config, async (db) =>
-    importAppleExport(db.prisma, {
-      userId: await userIdArg(db, values.user!),
+  const result = await withDatabase(config, async (db) => {
+    const userId = await userIdArg(db, values.user!);
+    const imported = await importAppleExport(db.prisma, {
+      userId,
       file,
       workoutPriority: config.providerPriority.workout,
       onProgress: (p) => {
         const line = `${progressBar(p.bytesRead, p.bytesTotal)} ${(p.bytesRead / 1e6).toFixed(0)}/${(p.bytesTotal / 1e6).toFixed(0)} MB, ${p.records} records, ${p.imported} imported, ${p.skipped} skipped`;
         process.stderr.write(process.stderr.isTTY ? `\r${line}` : `${line}\n`);
       },
-    }),
-  );
+    });
+    // The scores follow now, as after a push or a sync (not at the next 5-minute sweep).
+    if (imported.recordsChanged) await requestRecomputeFromOutside(db, config, createLogger({ level: 'warn' }), [userId]);
+    return imported;
+  });
   if (process.stderr.isTTY) process.stderr.write('\n');
   process.stdout.write(
     `${result.records} records in ${result.seconds.toFixed(1)} s (${Math.round(result.records / Math.max(result.seconds, 0.001))}/s): ${result.imported} imported, ${result.unchanged} unchanged, ${result.skipped} skipped\n`,

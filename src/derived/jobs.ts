@@ -13,10 +13,11 @@
 import { randomUUID } from 'node:crypto';
 import type PgBoss from 'pg-boss';
 import type { Config } from '../config.js';
-import { readQueryFor, type ReadQuery } from '../db/database.js';
+import { readQueryFor, type Database, type ReadQuery } from '../db/database.js';
 import type { PrismaClient, ScoreRun } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import { addLocalDays } from '../normalize/time.js';
+import { createQueue } from '../sync/queue.js';
 import { computeScores, heartRateLookbackDays, lookbackDays } from '../scores/index.js';
 import { loggedJobs } from '../sync/queue.js';
 import { markScoresDirty } from './dirty.js';
@@ -212,5 +213,28 @@ export class ScoresEngine {
       prisma.scoreRun.findFirst({ where: { status: 'SUCCEEDED' }, orderBy: [{ finishedAt: 'desc' }, { startedAt: 'desc' }], select: { parameterHash: true } }),
     ]);
     return { parameterHash: this.parameterHash, activeParameterHash: active?.parameterHash ?? null, run };
+  }
+}
+
+/**
+ * The same hook (ScoresEngine.requestRecompute) from a process that runs no workers, e.g. the CLI's
+ * import: a short-lived queue client sends the users' recompute jobs, which the server's workers
+ * (or, on the embedded database, the next `npm start`) run. Without it the records would wait for
+ * the 5-minute sweep.
+ */
+export async function requestRecomputeFromOutside(database: Database, config: Config, logger: Logger, userIds: readonly string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  const boss = await createQueue(database, config.databaseUrl, logger, {
+    jobTimeoutSeconds: config.sync.jobTimeoutSeconds,
+    pollingIntervalSeconds: config.sync.pollingIntervalSeconds,
+    // No maintenance from this short-lived client (the server's does it).
+    maintenanceIntervalSeconds: 3600,
+  });
+  try {
+    const scores = new ScoresEngine({ prisma: database.prisma, boss, config, logger });
+    await scores.createQueues();
+    for (const userId of userIds) await scores.requestRecompute(userId);
+  } finally {
+    await boss.stop({ graceful: false, wait: true });
   }
 }

@@ -7,8 +7,10 @@
  *   saxes parses it element by element (the DTD in the file is skipped);
  *   every Record and Workout becomes a HealthKit sample of the push contract (dates
  *   "2026-01-15 06:10:02 -0700" keep their offsets; the device string's per-object pointer is
- *   dropped), stored 1000 at a time through the same store as pushed samples, so a re-run changes
- *   nothing and a sample both pushed and imported is one record.
+ *   dropped), mapped by the same mapper as pushed samples (a sample both pushed and imported is
+ *   one record) and stored by the bulk path (src/ingest/bulk.ts): IMPORT_BATCH samples at a time,
+ *   one raw payload per type and local day instead of one per sample, so a re-run changes nothing
+ *   and a 1 GB export takes minutes, not hours.
  *
  * Progress is on a SyncRun of the user's Apple Health connection (syncProgress: windowsDone /
  * windowsTotal are per mille of export.xml read); the result counts records per type: imported,
@@ -25,10 +27,11 @@ import type { Json } from '../normalize/records.js';
 import { contentKey } from '../normalize/shares.js';
 import { deviceProviderById } from '../providers/registry.js';
 import type { RawItem } from '../providers/types.js';
-import { storeItems } from '../sync/store.js';
+import { storeBulk, type BulkSample } from './bulk.js';
 import { deviceConnection } from './service.js';
 
-export const IMPORT_BATCH = 1000;
+/** Samples per flush to the store (src/ingest/bulk.ts: bundles per type and day, set-based writes); reading pauses while one is stored. */
+export const IMPORT_BATCH = 5000;
 const MAX_METADATA_ENTRIES = 50;
 
 export interface TypeCounts {
@@ -48,6 +51,8 @@ export interface ImportResult {
   byType: Record<string, TypeCounts>;
   bytes: number;
   seconds: number;
+  /** Whether any record was written (derived data, the scores, then recompute). */
+  recordsChanged: boolean;
 }
 
 export interface ImportProgress {
@@ -75,6 +80,19 @@ export function exportDevice(value: string | undefined): Record<string, string> 
   return Object.keys(device).length ? device : undefined;
 }
 
+/** exportDevice per device string without its per-object pointer (the same few devices recur millions of times); a small cache. */
+const deviceCache = new Map<string, Record<string, string> | undefined>();
+function deviceOf(value: string | undefined): Record<string, string> | undefined {
+  if (!value) return undefined;
+  const key = value.replace(/^<<HKDevice: 0x[0-9a-fA-F]+>/, '');
+  if (!deviceCache.has(key)) {
+    if (deviceCache.size >= 1000) deviceCache.clear();
+    deviceCache.set(key, exportDevice(value));
+  }
+  const device = deviceCache.get(key);
+  return device && { ...device };
+}
+
 type Attrs = Record<string, string>;
 type Converted = { item: RawItem } | { type: string; reason: string };
 
@@ -83,13 +101,14 @@ const num = (v: string | undefined) => (v === undefined || v.trim() === '' ? und
 function common(attrs: Attrs, metadata: Record<string, string>) {
   const startDate = exportDate(attrs.startDate);
   const endDate = exportDate(attrs.endDate);
+  const device = deviceOf(attrs.device);
   return {
     startDate,
     endDate,
     fields: {
       sourceName: attrs.sourceName || 'unknown',
       ...(attrs.sourceVersion ? { sourceVersion: attrs.sourceVersion } : {}),
-      ...(exportDevice(attrs.device) ? { device: exportDevice(attrs.device) } : {}),
+      ...(device ? { device } : {}),
       ...(Object.keys(metadata).length ? { metadata } : {}),
     },
   };
@@ -189,68 +208,50 @@ export interface ImportOptions {
   file: string;
   workoutPriority?: readonly Provider[];
   onProgress?: (progress: ImportProgress) => void;
+  /** Samples per flush (default IMPORT_BATCH; tests use small ones to cross bundle boundaries). */
+  batchSize?: number;
 }
 
-/** Streams the export into the store; returns the counts. */
-export async function importAppleExport(prisma: PrismaClient, options: ImportOptions): Promise<ImportResult> {
-  const started = Date.now();
-  const provider = deviceProviderById('APPLE_HEALTH');
-  const owner = { userId: options.userId, provider: provider.id };
+export interface ExportReadHandlers {
+  /** Samples per onBatch call. */
+  batchSize: number;
+  /** A batch of converted samples; reading goes on while it is stored, up to the next batch (memory stays bounded by two batches and one chunk). */
+  onBatch(samples: BulkSample[]): Promise<void>;
+  /** Every element read: its type, and why it is not a sample (null when it is one). */
+  onElement(type: string, skipReason: string | null): void;
+  /** About twice a second, and once at the end. */
+  onProgress?(bytesRead: number, bytesTotal: number): void;
+}
+
+/**
+ * Reads export.xml (in its zip, or as is) into samples of the push contract, in batches. Touches
+ * no database: the import stores the batches (importAppleExport), the bench times it alone.
+ */
+export async function readAppleExport(file: string, handlers: ExportReadHandlers): Promise<{ bytes: number; size: number }> {
   const head = Buffer.alloc(2);
-  const fd = fs.openSync(options.file, 'r');
+  const fd = fs.openSync(file, 'r');
   fs.readSync(fd, head, 0, 2, 0);
   fs.closeSync(fd);
   const isZip = head.toString('latin1') === 'PK';
-  const source = isZip ? await openExportXml(options.file) : { stream: fs.createReadStream(options.file), size: fs.statSync(options.file).size, close: () => {} };
-  await deviceConnection(prisma, options.userId, provider.id);
+  const source = isZip ? await openExportXml(file) : { stream: fs.createReadStream(file), size: fs.statSync(file).size, close: () => {} };
 
-  const byType: Record<string, TypeCounts> = {};
-  const counts = (type: string) => (byType[type] ??= { read: 0, stored: 0, skipped: 0, reasons: {} });
-  const skipType = (type: string, reason: string) => {
-    const c = counts(type);
-    c.skipped++;
-    c.reasons[reason] = (c.reasons[reason] ?? 0) + 1;
-  };
-  const result: ImportResult = { records: 0, imported: 0, unchanged: 0, skipped: 0, byType, bytes: 0, seconds: 0 };
-
-  let pending: RawItem[] = [];
-  const flush = async () => {
-    if (!pending.length) return;
-    const batch = pending;
-    pending = [];
-    const stored = await storeItems(prisma, owner, batch, (payload, item) => provider.map(item.dataType, payload), { workoutPriority: options.workoutPriority });
-    const skippedIds = new Set<string>();
-    for (const r of stored.skippedReasons) {
-      // Field notes ("x nulled: ...") leave the record imported; only whole-record skips count as skipped.
-      if (/ nulled: /.test(r.reason)) continue;
-      skippedIds.add(r.providerRecordId);
-      skipType(r.dataType, r.reason);
-    }
-    result.unchanged += stored.unchanged;
-    for (const item of batch) if (!skippedIds.has(item.providerRecordId)) counts(item.dataType).stored++;
-    result.imported += stored.created + stored.updated;
-    result.skipped += stored.skipped;
-  };
-
+  let pending: BulkSample[] = [];
   const parser = new SaxesParser({ position: false });
-  let depth = 0;
   let correlationDepth = 0;
   let record: { attrs: Attrs; metadata: Record<string, string> } | null = null;
   let workout: WorkoutParts | null = null;
   let activity = 0;
   const queue = (converted: Converted) => {
-    result.records++;
     if ('reason' in converted) {
-      counts(converted.type).read++;
-      skipType(converted.type, converted.reason);
-      result.skipped++;
+      handlers.onElement(converted.type, converted.reason);
       return;
     }
-    counts(converted.item.dataType).read++;
-    pending.push(converted.item);
+    const { item } = converted;
+    handlers.onElement(item.dataType, null);
+    // The bundle's day: the sample's local start date, as the export wrote it.
+    pending.push({ type: item.dataType, id: item.providerRecordId, record: item.payload, day: (item.payload as { startDate: string }).startDate.slice(0, 10) });
   };
   parser.on('opentag', (tag) => {
-    depth++;
     const attrs = tag.attributes as Attrs;
     switch (tag.name) {
       case 'Record':
@@ -280,23 +281,16 @@ export async function importAppleExport(prisma: PrismaClient, options: ImportOpt
         correlationDepth++;
         return;
       case 'ActivitySummary':
-        result.records++;
-        counts('ActivitySummary').read++;
-        skipType('ActivitySummary', 'not imported: the day is built from the samples themselves');
-        result.skipped++;
+        handlers.onElement('ActivitySummary', 'not imported: the day is built from the samples themselves');
         return;
       case 'ClinicalRecord':
       case 'Audiogram':
       case 'VisionPrescription':
-        result.records++;
-        counts(tag.name).read++;
-        skipType(tag.name, 'not imported: no place in the unified model');
-        result.skipped++;
+        handlers.onElement(tag.name, 'not imported: no place in the unified model');
         return;
     }
   });
   parser.on('closetag', (tag) => {
-    depth--;
     if (tag.name === 'Record' && record) {
       queue(convertRecord(record.attrs, record.metadata));
       record = null;
@@ -311,28 +305,84 @@ export async function importAppleExport(prisma: PrismaClient, options: ImportOpt
     parseError ??= error;
   });
 
+  let bytes = 0;
   let lastReport = 0;
+  // One batch is stored while the next is read (the database's time overlaps the parser's); the
+  // next store waits for it, so batches are stored in order and at most two are held.
+  let storing: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    if (!pending.length) return;
+    const batch = pending;
+    pending = [];
+    await storing;
+    storing = handlers.onBatch(batch);
+    storing.catch(() => undefined); // awaited (and thrown) at the next flush or the end
+  };
   try {
     (source.stream as NodeJS.ReadableStream & { setEncoding(e: string): void }).setEncoding('utf8');
     for await (const chunk of source.stream as AsyncIterable<string>) {
-      result.bytes += Buffer.byteLength(chunk);
+      bytes += Buffer.byteLength(chunk);
       parser.write(chunk);
       if (parseError) throw new Error(`export.xml is not well-formed: ${(parseError as Error).message}`);
-      // Reading pauses while a batch is stored: memory stays bounded by the batch and one chunk.
-      if (pending.length >= IMPORT_BATCH) await flush();
-      if (options.onProgress && Date.now() - lastReport > 500) {
+      if (pending.length >= handlers.batchSize) await flush();
+      if (handlers.onProgress && Date.now() - lastReport > 500) {
         lastReport = Date.now();
-        options.onProgress({ bytesRead: result.bytes, bytesTotal: source.size, records: result.records, imported: result.imported, skipped: result.skipped });
+        handlers.onProgress(bytes, source.size);
       }
     }
     parser.close();
     if (parseError) throw new Error(`export.xml is not well-formed: ${(parseError as Error).message}`);
     await flush();
+    await storing;
   } finally {
     source.close();
+    await storing.catch(() => undefined);
   }
+  handlers.onProgress?.(bytes, source.size);
+  return { bytes, size: source.size };
+}
+
+/** Streams the export into the store; returns the counts. */
+export async function importAppleExport(prisma: PrismaClient, options: ImportOptions): Promise<ImportResult> {
+  const started = Date.now();
+  const provider = deviceProviderById('APPLE_HEALTH');
+  const owner = { userId: options.userId, provider: provider.id };
+  if (!fs.existsSync(options.file)) throw new Error(`no file ${options.file}`);
+  await deviceConnection(prisma, options.userId, provider.id);
+
+  const byType: Record<string, TypeCounts> = {};
+  const counts = (type: string) => (byType[type] ??= { read: 0, stored: 0, skipped: 0, reasons: {} });
+  const skipType = (type: string, reason: string, n = 1) => {
+    const c = counts(type);
+    c.skipped += n;
+    c.reasons[reason] = (c.reasons[reason] ?? 0) + n;
+  };
+  const result: ImportResult = { records: 0, imported: 0, unchanged: 0, skipped: 0, byType, bytes: 0, seconds: 0, recordsChanged: false };
+  const read = await readAppleExport(options.file, {
+    batchSize: options.batchSize ?? IMPORT_BATCH,
+    onElement(type, skipReason) {
+      result.records++;
+      counts(type).read++;
+      if (skipReason !== null) {
+        skipType(type, skipReason);
+        result.skipped++;
+      }
+    },
+    async onBatch(samples) {
+      const stored = await storeBulk(prisma, owner, provider, samples, { source: 'export', workoutPriority: options.workoutPriority });
+      result.recordsChanged ||= stored.changed;
+      for (const [type, c] of stored.byType) {
+        counts(type).stored += c.imported + c.unchanged;
+        for (const [reason, n] of Object.entries(c.reasons)) skipType(type, reason, n);
+        result.imported += c.imported;
+        result.unchanged += c.unchanged;
+        result.skipped += c.skipped;
+      }
+    },
+    onProgress: options.onProgress && ((bytesRead, bytesTotal) => options.onProgress!({ bytesRead, bytesTotal, records: result.records, imported: result.imported, skipped: result.skipped })),
+  });
+  result.bytes = read.bytes;
   result.seconds = (Date.now() - started) / 1000;
-  options.onProgress?.({ bytesRead: result.bytes, bytesTotal: source.size, records: result.records, imported: result.imported, skipped: result.skipped });
   return result;
 }
 
@@ -349,7 +399,12 @@ export function summarizeImport(result: ImportResult): { dataType: string; provi
  */
 export async function startExportImport(
   prisma: PrismaClient,
-  options: Omit<ImportOptions, 'onProgress'> & { removeWhenDone?: boolean; logger?: Logger },
+  options: Omit<ImportOptions, 'onProgress'> & {
+    removeWhenDone?: boolean;
+    logger?: Logger;
+    /** The user's records changed (the scores recompute): the same hook as phone pushes and syncs. */
+    onRecordsChanged?: (userId: string) => Promise<void>;
+  },
 ): Promise<{ connectionId: string; runId: string; done: Promise<void> }> {
   const connection = await deviceConnection(prisma, options.userId, 'APPLE_HEALTH');
   const today = new Date(new Date().toISOString().slice(0, 10));
@@ -359,22 +414,32 @@ export async function startExportImport(
   // Updates in order: a progress write still in flight must not land after the final one.
   let written: Promise<unknown> = Promise.resolve();
   const update = (data: Prisma.SyncRunUpdateInput) => (written = written.then(() => prisma.syncRun.update({ where: { id: run.id }, data }).catch(() => undefined)));
+  const recordsChanged = () =>
+    options.onRecordsChanged?.(options.userId).catch((error) => options.logger?.warn('could not queue the scores recompute after an import', { userId: options.userId, error: (error as Error).message }));
   const done = (async () => {
     try {
-      const result = await importAppleExport(prisma, {
-        ...options,
-        onProgress: (p) => void update({ windowsDone: p.bytesTotal ? Math.min(999, Math.floor((p.bytesRead / p.bytesTotal) * 1000)) : 0, fetched: p.records, created: p.imported, skipped: p.skipped }),
-      });
+      let result: ImportResult;
+      try {
+        result = await importAppleExport(prisma, {
+          ...options,
+          onProgress: (p) => void update({ windowsDone: p.bytesTotal ? Math.min(999, Math.floor((p.bytesRead / p.bytesTotal) * 1000)) : 0, fetched: p.records, created: p.imported, skipped: p.skipped }),
+        });
+      } finally {
+        // Before the run says it is over: a finished run leaves no upload behind.
+        if (options.removeWhenDone) fs.rmSync(options.file, { force: true });
+      }
+      // The scores are queued before the run says SUCCEEDED (whoever waits for the run finds them queued).
+      if (result.recordsChanged) await recordsChanged();
       await update({
         status: 'SUCCEEDED', finishedAt: new Date(), windowsDone: 1000, fetched: result.records, created: result.imported, unchanged: result.unchanged, skipped: result.skipped,
         skippedReasons: summarizeImport(result).slice(0, 200) as never,
       });
       options.logger?.info('apple health export imported', { userId: options.userId, records: result.records, imported: result.imported, skipped: result.skipped, seconds: result.seconds });
     } catch (error) {
+      // What was stored before the failure counts too.
+      await recordsChanged();
       await update({ status: 'FAILED', finishedAt: new Date(), error: (error as Error).message.slice(0, 500) });
       options.logger?.warn('apple health export import failed', { userId: options.userId, error: (error as Error).message });
-    } finally {
-      if (options.removeWhenDone) fs.rmSync(options.file, { force: true });
     }
   })();
   return { connectionId: encodeGlobalID('Connection', connection.id), runId: run.id, done };

@@ -302,6 +302,10 @@ export interface DeviceProvider {
   delivery: 'device';
   /** The record types it maps (the platform's own names: HKQuantityTypeIdentifierStepCount, StepsRecord, STEPS); others are kept raw. */
   dataTypes: readonly string[];
-  /** Pure: one pushed record (its platform type and JSON) -> normalized records, or a reasoned skip. */
+  /**
+   * Pure: one pushed record (its platform type and JSON) -> normalized records, or a reasoned skip.
+   * Also maps an import's bundle (src/providers/bundle.ts: dataType "bundle:<type>", many records
+   * of one type in one raw payload) record by record: wrap the per-record mapper in withBundles().
+   */
   map(dataType: string, payload: unknown): MapOutcome;
 }

@@ -74,6 +74,8 @@ describe.each(databaseVariants())('Apple Health export import (%s)', (variant) =
     }
     expect(run).toMatchObject({ status: 'SUCCEEDED', windowsDone: 1000, windowsTotal: 1000, skipped: DAYS });
     expect(await t.database.prisma.workout.count({ where: { userId: decodeGlobalID(u).id } })).toBe(1);
+    // The scores recompute is queued (the hook pushes and syncs call), not left to the 5-minute sweep.
+    expect(await t.database.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'scores-user' AND data->>'userId' = $1`, [decodeGlobalID(u).id])).toEqual([{ n: 1 }]);
     expect(fs.readdirSync(path.join(dir, 'imports'))).toEqual([]);
   }, 120_000);
 });

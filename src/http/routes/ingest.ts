@@ -167,6 +167,6 @@ async function acceptExport(deps: IngestRouteDeps, request: Request, userId: str
     fs.rmSync(file, { force: true });
     return json(size > MAX_EXPORT_UPLOAD_BYTES ? 413 : 400, { error: 'upload_failed', message: size > MAX_EXPORT_UPLOAD_BYTES ? `An export may have at most ${MAX_EXPORT_UPLOAD_BYTES} bytes.` : 'The upload did not complete.' });
   }
-  const started = await startExportImport(deps.prisma, { userId, file, removeWhenDone: true, workoutPriority: deps.config.providerPriority.workout, logger: deps.logger });
+  const started = await startExportImport(deps.prisma, { userId, file, removeWhenDone: true, workoutPriority: deps.config.providerPriority.workout, logger: deps.logger, onRecordsChanged: deps.onRecordsChanged });
   return json(202, { connectionId: started.connectionId, runId: started.runId, message: 'Importing; follow syncProgress(connectionId) or the SyncRun.' });
 }

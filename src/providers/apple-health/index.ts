@@ -1,4 +1,5 @@
 /** Apple Health (HealthKit): no cloud API. The iPhone app pushes samples (src/ingest/), or the user's export.zip is imported (src/ingest/apple-export.ts). */
+import { withBundles } from '../bundle.js';
 import type { DeviceProvider } from '../types.js';
 import { APPLE_MAPPED_TYPES, mapAppleHealth } from './mappers.js';
 
@@ -8,5 +9,5 @@ export const appleHealthProvider: DeviceProvider = {
   displayName: 'Apple Health',
   delivery: 'device',
   dataTypes: APPLE_MAPPED_TYPES,
-  map: mapAppleHealth,
+  map: withBundles(mapAppleHealth),
 };

@@ -1,4 +1,5 @@
 /** Android Health Connect: no cloud API. The user's Android app pushes its records (src/ingest/). */
+import { withBundles } from '../bundle.js';
 import type { DeviceProvider } from '../types.js';
 import { HEALTH_CONNECT_MAPPED_TYPES, mapHealthConnect } from './mappers.js';
 
@@ -8,5 +9,5 @@ export const healthConnectProvider: DeviceProvider = {
   displayName: 'Health Connect',
   delivery: 'device',
   dataTypes: HEALTH_CONNECT_MAPPED_TYPES,
-  map: mapHealthConnect,
+  map: withBundles(mapHealthConnect),
 };

@@ -1,4 +1,5 @@
 /** Samsung Health (Data SDK): no cloud API. The user's Android app pushes data points (src/ingest/). */
+import { withBundles } from '../bundle.js';
 import type { DeviceProvider } from '../types.js';
 import { mapSamsungHealth, SAMSUNG_MAPPED_TYPES } from './mappers.js';
 
@@ -8,5 +9,5 @@ export const samsungHealthProvider: DeviceProvider = {
   displayName: 'Samsung Health',
   delivery: 'device',
   dataTypes: SAMSUNG_MAPPED_TYPES,
-  map: mapSamsungHealth,
+  map: withBundles(mapSamsungHealth),
 };
