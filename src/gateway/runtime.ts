@@ -6,6 +6,7 @@
 import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import * as httpTransport from '@graphql-mesh/transport-http';
 import { GraphQLError } from 'graphql';
+import { useGraphiQLPage, type GraphiQLPageOptions } from '../http/graphiql-page.js';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -45,6 +46,28 @@ function useRefusedRequestStatus(): GatewayPlugin {
   };
 }
 
+/**
+ * The gateway's GraphiQL: the API's page and assets (src/http/graphiql-page.ts), served by the
+ * gateway itself, so it works offline (Hive Gateway's own loads GraphiQL from a CDN).
+ */
+export const GATEWAY_GRAPHIQL: GraphiQLPageOptions = {
+  title: 'Wearable health graph (gateway)',
+  defaultQuery: `# Wearable health graph behind Hive Gateway
+#
+# Every request needs an API key of the health subgraph: open the "Headers" tab below and set
+#   { "Authorization": "Bearer whg_..." }
+# The gateway forwards it to the subgraphs. The API's own GraphiQL (its /graphql) has a starting
+# document with every step (users, connecting providers, the Days query).
+
+query Providers {
+  providers { id name available sandbox }
+}
+`,
+  headers: JSON.stringify({ Authorization: 'Bearer <paste your API key here>' }, null, 2),
+  shouldPersistHeaders: true,
+  defaultEditorToolsVisibility: 'headers',
+};
+
 export function createGateway({ supergraphSdl, logging = 'info', plugins = [] }: GatewayOptions) {
   return createGatewayRuntime({
     supergraph: supergraphSdl,
@@ -52,6 +75,7 @@ export function createGateway({ supergraphSdl, logging = 'info', plugins = [] }:
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
+    graphiql: false,
     // Subgraphs are reached over HTTP (subscriptions over server-sent events); named here, not looked up at run time.
     transports: { http: httpTransport },
     propagateHeaders: {
@@ -61,7 +85,7 @@ export function createGateway({ supergraphSdl, logging = 'info', plugins = [] }:
         'x-graphql-csrf': '1',
       }),
     },
-    plugins: () => [useRefusedRequestStatus(), ...plugins],
+    plugins: () => [useGraphiQLPage({ graphqlPath: '/graphql', options: () => GATEWAY_GRAPHIQL }), useRefusedRequestStatus(), ...plugins],
   });
 }
 

@@ -6,7 +6,8 @@ import { subgraphSchema } from '../graphql/schema.js';
 import { yogaLogger, type Logger } from '../logger.js';
 import { MAX_REQUEST_BODY_BYTES, useBodyLimit } from './body-limit.js';
 import { ownsBodyLimit } from './routes/webhooks.js';
-import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
+import { graphiqlDocument, graphiqlVariables } from './graphiql.js';
+import { useGraphiQLPage, type GraphiQLPageOptions } from './graphiql-page.js';
 import { useMaxPageSize } from './use-max-page-size.js';
 import { useArgumentChecks } from './use-argument-checks.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../graphql/builder.js';
@@ -72,6 +73,19 @@ const LIST_LIMITS: ListLimits = {
   listLengthOverrides: { '_entities.representations': 1000 },
 };
 
+/** GraphiQL's first visit: the starting document with this server's URL and today's dates, the Headers tab open for the key. */
+export function graphiqlPageOptions(publicUrl: string, now = new Date()): GraphiQLPageOptions {
+  const context = { publicUrl, today: now.toISOString().slice(0, 10) };
+  return {
+    title: 'Wearable health graph',
+    defaultQuery: graphiqlDocument(context),
+    variables: graphiqlVariables(context),
+    headers: JSON.stringify({ Authorization: 'Bearer <paste your API key here>' }, null, 2),
+    shouldPersistHeaders: true,
+    defaultEditorToolsVisibility: 'headers',
+  };
+}
+
 export function createYogaServer({ services, logger, plugins = [], rateLimits, ownBodyLimits = [], inFlight }: YogaOptions) {
   const limits = services.config.graphql;
   return createYoga<Record<string, unknown>, GraphQLContext>({
@@ -86,20 +100,12 @@ export function createYogaServer({ services, logger, plugins = [], rateLimits, o
     // Batched requests (a JSON array of operations) are refused: one operation per request, so
     // the rate limit and the query limits apply to each.
     batching: false,
-    // GraphiQL with its assets inlined: it works offline (yoga's default loads them from a CDN).
-    // Loaded on the first page view: the renderer is large and no API request needs it.
-    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
-    graphiql: !limits.introspection ? false : {
-      title: 'Wearable health graph',
-      defaultQuery: GRAPHIQL_DEFAULT_QUERY,
-      headers: JSON.stringify({ Authorization: 'Bearer <paste your API key here>' }, null, 2),
-      shouldPersistHeaders: true,
-      // Opens with the Headers tab showing, where the API key goes.
-      defaultEditorToolsVisibility: 'headers',
-    },
+    // GraphiQL is served by useGraphiQLPage (small page, compressed and cached assets, offline).
+    graphiql: false,
     // principal, boundary, the boundary's prisma and the loaders are added by usePrincipalAuth.
     context: () => ({ ...services }) as Partial<GraphQLContext> as GraphQLContext,
     plugins: [
+      ...(limits.introspection ? [useGraphiQLPage({ graphqlPath: '/graphql', options: () => graphiqlPageOptions(services.config.publicUrl) })] : []),
       useBodyLimit(MAX_REQUEST_BODY_BYTES, { exempt: (url) => ownsBodyLimit(url) || ownBodyLimits.some((prefix) => url.pathname.startsWith(prefix)) }),
       ...plugins,
       useCsrfPrevention(),

@@ -3,7 +3,9 @@
  * sandbox simulators stand in), `npm run cli -- demo` to connect both sandboxes, then Debian's
  * chromium through playwright-core: set the Authorization header in GraphiQL's Headers editor,
  * load the Days query and its variables, run it, check the rendered result shows Polar and Oura
- * side by side, and save the screenshot the README shows (docs/images/graphiql-days.png).
+ * side by side, and save the screenshot the README shows (docs/images/graphiql-days.png). Also what
+ * a newcomer sees first: no UNAUTHENTICATED before a key is set, the schema (Docs) loading by
+ * itself once it is, and GraphiQL's files served compressed by this server.
  *
  * Needs /usr/bin/chromium (.ci/run installs Debian's package); without it the test is skipped
  * with a loud message.
@@ -103,10 +105,21 @@ async function fillEditor(page: Page, container: string, text: string): Promise<
     const page = context.pages()[0] ?? (await context.newPage());
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    const encodings = new Map<string, string | undefined>();
+    page.on('response', (response) => encodings.set(new URL(response.url()).pathname, response.headers()['content-encoding']));
     await page.goto(`${url}/graphql`, { waitUntil: 'load' });
     await page.locator('.graphiql-container').first().waitFor({ timeout: 60_000 });
     // The starting document is there, with its explanation of the Authorization header.
     await page.getByText('AUTHORIZATION').first().waitFor();
+    // GraphiQL's files came compressed, from this server.
+    const script = [...encodings.keys()].find((p) => /^\/graphiql\/[0-9a-f]{12}\/graphiql\.js$/.test(p));
+    expect(script && encodings.get(script)).toBe('br');
+
+    // First visit, before any key: no UNAUTHENTICATED, but where the key goes.
+    const response = page.locator('.graphiql-response');
+    await response.getByText('No API key yet').first().waitFor({ timeout: 30_000 });
+    expect(await response.innerText()).not.toContain('UNAUTHENTICATED');
+    await page.locator('button[aria-label="Show Documentation Explorer"]').click();
 
     try {
       await runInGraphiQL(page, query, variables);
@@ -135,6 +148,9 @@ async function runInGraphiQL(page: Page, query: string, variables: object): Prom
   // The Headers tab (GraphiQL opens with it showing): the API key.
   await toolTab('Headers').click();
   await fillEditor(page, openTool, JSON.stringify({ Authorization: `Bearer ${KEY}` }, null, 2));
+  // The schema loads by itself once the key is there (was "Error fetching schema" until a manual re-fetch).
+  await page.locator('.graphiql-doc-explorer').getByText('Root Types').first().waitFor({ timeout: 30_000 });
+  await page.locator('button[aria-label="Hide Documentation Explorer"]').click();
   // The Days query, and its variables as the demo printed them.
   await fillEditor(page, '.graphiql-query-editor .monaco-editor', query);
   await toolTab('Variables').click();

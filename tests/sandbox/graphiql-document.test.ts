@@ -1,7 +1,9 @@
 /** GraphiQL's starting document stays correct against the schema. */
 import { Kind, parse, validate, type OperationDefinitionNode } from 'graphql';
-import { DAYS_QUERY, GRAPHIQL_DEFAULT_QUERY } from '../../src/http/graphiql.js';
+import { DAYS_QUERY, graphiqlDocument } from '../../src/http/graphiql.js';
 import { subgraphSchema } from '../../src/graphql/schema.js';
+
+const GRAPHIQL_DEFAULT_QUERY = graphiqlDocument({ publicUrl: 'http://localhost:5100', today: '2026-12-05' });
 
 describe('GraphiQL default document', () => {
   const document = parse(GRAPHIQL_DEFAULT_QUERY);
