@@ -51,6 +51,20 @@ describe('days column plan', () => {
     expect(plan.Workout).toContain('utcOffsetMinutes');
   });
 
+  it('plans Day.nextNight like the day fields it mirrors (sleep and recovery of the next date), not every column', () => {
+    const plan = planOf(`{ user(id: "x") { days(from: "2026-01-01", to: "2026-01-02") {
+      date primaryWorkouts { trainingLoad } nextNight { date __typename primaryRecovery { hrvRmssdMs } sleep { score } }
+    } } }`);
+    expect(plan.Workout).toEqual(['duplicateOfId', 'id', 'localDate', 'provider', 'startTime', 'trainingLoad', 'userId']);
+    // primaryRecovery's pick reads the value columns too.
+    expect(plan.Recovery).toEqual(['ansCharge', 'hrvRmssdMs', 'id', 'localDate', 'nightlyRechargeStatus', 'provider', 'readinessScore', 'restingHeartRateBpm', 'userId']);
+    expect(plan.SleepSession).toEqual(['id', 'localDate', 'provider', 'score', 'startTime', 'type', 'userId']);
+    expect(plan.DailyActivity).toEqual(['id', 'localDate', 'provider', 'userId']);
+    // A Night field this planner does not know reads everything rather than guess.
+    const unknown = planOf(`{ user(id: "x") { days(from: "2026-01-01", to: "2026-01-02") { nextNight { someFutureNightField } } } }`);
+    expect(unknown.SleepSession).toEqual([...TABLE_COLUMNS.SleepSession].sort());
+  });
+
   it('reads every column of a table when a record field is not known to map to columns', () => {
     const plan = planOf(`{ user(id: "x") { days(from: "2026-01-01", to: "2026-01-02") { recovery { someFutureField } } } }`);
     expect(plan.Recovery).toEqual([...TABLE_COLUMNS.Recovery].sort());

@@ -38,6 +38,9 @@ export const RECOVERY_VALUE_COLUMNS = ['hrvRmssdMs', 'restingHeartRateBpm', 'rea
 /** Columns a Day field's own resolver reads to pick its record (primaryRecovery skips rows without values). */
 const DAY_FIELD_PICK_COLUMNS: Record<string, readonly string[]> = { primaryRecovery: RECOVERY_VALUE_COLUMNS };
 const DAY_FIELDS_WITHOUT_RECORDS = new Set(['date', '__typename']);
+/** Day.nextNight (type Night): date, sleep, recovery, primarySleep, primaryRecovery of the next local date. */
+const NEXT_NIGHT_FIELD = 'nextNight';
+const NIGHT_TABLES = new Set<RecordTable>(['SleepSession', 'Recovery']);
 /** Day fields answered from the derived scores (src/derived/store.ts), not from record columns. */
 const DAY_SCORE_FIELDS = new Set(['scores']);
 /** Score fields answered from a key of the stored `detail` (the others are columns or constants). */
@@ -105,15 +108,20 @@ export function columnPlan(daysFieldNodes: readonly FieldNode[], fragments: Frag
   const wanted = perTable((table) => new Set(ALWAYS[table]));
   const everything = (table: RecordTable) => TABLE_COLUMNS[table].forEach((c) => wanted[table].add(c));
   let scores: Set<string> | null = null;
-  for (const daysNode of daysFieldNodes) {
-    for (const dayField of fieldsOf(daysNode.selectionSet, fragments)) {
+  const dayFields = (set: SelectionSetNode | undefined, night: boolean) => {
+    for (const dayField of fieldsOf(set, fragments)) {
       const table = DAY_FIELD_TABLE[dayField.name.value];
-      if (DAY_SCORE_FIELDS.has(dayField.name.value)) {
+      // Day.nextNight: the next date's rows come from the same statement, so its record fields plan the same columns.
+      if (!night && dayField.name.value === NEXT_NIGHT_FIELD) {
+        dayFields(dayField.selectionSet, true);
+        continue;
+      }
+      if (!night && DAY_SCORE_FIELDS.has(dayField.name.value)) {
         scoreDetailKeys(dayField, fragments, (scores ??= new Set()));
         continue;
       }
-      if (!table) {
-        // A Day field added later might read record columns: read them all rather than guess.
+      if (!table || (night && !NIGHT_TABLES.has(table))) {
+        // A Day (or Night) field added later might read record columns: read them all rather than guess.
         if (!DAY_FIELDS_WITHOUT_RECORDS.has(dayField.name.value)) RECORD_TABLES.forEach(everything);
         continue;
       }
@@ -125,7 +133,8 @@ export function columnPlan(daysFieldNodes: readonly FieldNode[], fragments: Frag
         else everything(table);
       }
     }
-  }
+  };
+  for (const daysNode of daysFieldNodes) dayFields(daysNode.selectionSet, false);
   return { ...perTable((table) => [...wanted[table]].sort()), ...(scores ? { scores: [...scores].sort() } : {}) };
 }
 
