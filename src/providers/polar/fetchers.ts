@@ -264,17 +264,24 @@ export function createPolarDataTypes(options: PolarFetchOptions = {}): DataTypeD
         for (const [i, batch] of batches.entries()) yield i === batches.length - 1 ? { ...batch, resume: { listed: ids, done: [] } } : batch;
       }
       const listedIds = [...delivered];
+      const listedHere = delivered.size > 0 || listed !== null;
 
       // 2. The exercise transaction: everything not yet committed, of any age. Three calls per
       //    exercise: a long history needs more than one rate-limit period, so each batch says which
       //    items are stored (`resume.done`, the exercise ids of the item URLs) and a delayed re-run
       //    of the window (same items in a new transaction) skips them.
+      //    An exercise the listing also serves is stored in the listing's form whichever window
+      //    meets it first: a window that did not list (an older one) looks it up in the listing
+      //    (one call, when the transaction holds anything), so another window of the same run
+      //    listing it stores the same payload again (unchanged), not a different one ("updated"
+      //    on a brand-new connection's first backfill).
       const tx = await client.createTransaction(userId, 'exercise');
       if (!tx) return;
       const urls = await client.listTransactionItems(userId, tx);
       const done = new Set<string>((isObject(resume) && strings(resume.done)) || []);
       const itemKey = (url: string) => url.replace(/\/+$/, '').split('/').at(-1) ?? url;
       let pending: RawItem[] = [];
+      let listing: Map<string, RawItem> | null = null;
       for (const url of urls) {
         const key = itemKey(url);
         if (done.has(key)) continue;
@@ -283,6 +290,19 @@ export function createPolarDataTypes(options: PolarFetchOptions = {}): DataTypeD
         if (!isObject(summary)) continue;
         const id = exerciseRecordIdOf(summary);
         if (id !== null && delivered.has(id)) continue;
+        if (id !== null && !listedHere) {
+          listing ??= new Map((await client.listExercises({ samples: true, zones: true })).map(toItem).map((item) => [item.providerRecordId, item]));
+          const asListed = listing.get(id);
+          if (asListed) {
+            pending.push(asListed);
+            delivered.add(id);
+            if (pending.length >= transactionBatchSize) {
+              yield { items: pending, resume: { listed: listedIds, done: [...done] } };
+              pending = [];
+            }
+            continue;
+          }
+        }
         // The transactional summary carries no zones or samples: fetch zones and the HR series only.
         const zones = await client.getJson(`${url}/heart-rate-zones`);
         const heartRate = await client.getJson(`${url}/samples/0`);
