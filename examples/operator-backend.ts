@@ -3,7 +3,7 @@
  * signs in to the operator's own backend however it does today; this backend then asks the gateway
  * for a short-lived user token and hands only that to the app. The key never ships in the app.
  *
- *   GATEWAY_URL=http://localhost:4000 GATEWAY_WRITE_KEY=whg_... tsx examples/operator-backend.ts
+ *   SERVER_URL=http://localhost:4000 GATEWAY_WRITE_KEY=whg_... tsx examples/operator-backend.ts
  *   curl -X POST localhost:4100/health-token -H 'x-demo-user: alice'
  *
  * `x-demo-user` stands in for the operator's real session check (a cookie, its own JWT...): it
@@ -62,6 +62,6 @@ export function createOperatorBackend(options: OperatorBackendOptions): http.Ser
 // Run directly: tsx examples/operator-backend.ts (an example program; it reads its own environment).
 if (import.meta.url === `file://${process.argv[1]}`) {
   const port = Number(process.env.PORT ?? 4100);
-  const server = createOperatorBackend({ gatewayUrl: process.env.GATEWAY_URL ?? 'http://localhost:4000', writeKey: process.env.GATEWAY_WRITE_KEY ?? '' });
+  const server = createOperatorBackend({ gatewayUrl: process.env.SERVER_URL ?? process.env.GATEWAY_URL ?? 'http://localhost:4000', writeKey: process.env.GATEWAY_WRITE_KEY ?? '' });
   server.listen(port, '127.0.0.1', () => console.log(`operator backend on http://127.0.0.1:${port} (POST /health-token)`));
 }

@@ -47,8 +47,6 @@ export interface Config {
   /** Hex or base64 32-byte key; null means "use/generate the key file in dataDir" (embedded only). */
   encryptionKey: string | null;
   oauthRedirectAllowlist: string[];
-  maxPageSize: number;
-  defaultPageSize: number;
   sync: {
     backfillDays: number;
     intervalSeconds: number;
@@ -77,6 +75,23 @@ export interface Config {
   userTokens: UserTokenConfig;
   /** The MCP server (src/mcp/): /mcp on this server, and `npm run mcp` (stdio). */
   mcp: McpConfig;
+  /** How the CLI's remote commands and `npm run mcp` reach this API. */
+  client: ClientConfig;
+  /** Deprecated settings in use, one message each: reportDeprecations() logs each once per process. */
+  deprecations: string[];
+}
+
+export interface ClientConfig {
+  /**
+   * SERVER_URL: this API's own base URL as the CLI and `npm run mcp` reach it (default
+   * http://localhost:$PORT; the CLI first looks for a running embedded server's URL in DATA_DIR).
+   * GATEWAY_URL is its deprecated former name (`npm run gateway` is another process).
+   */
+  serverUrl: string;
+  /** Whether SERVER_URL (or GATEWAY_URL) was set, rather than defaulted. */
+  serverUrlSet: boolean;
+  /** API_KEY: the CLI's remote commands' credential (--key overrides). */
+  apiKey: string | null;
 }
 
 export const USER_TOKEN_SCOPE_NAMES = ['SELF_READ', 'SELF_CONNECT', 'SELF_INGEST'] as const;
@@ -120,8 +135,6 @@ export interface McpConfig {
   allowedHosts: string[];
   /** MCP_MAX_REQUEST_BYTES: largest JSON-RPC request body /mcp reads (default 64 KiB). */
   maxRequestBytes: number;
-  /** `npm run mcp` relays stdio to this gateway's /mcp: GATEWAY_URL (default http://localhost:$PORT). */
-  gatewayUrl: string;
   /** `npm run mcp`'s credential: MCP_TOKEN (an API key or user token), else API_KEY. */
   token: string | null;
 }
@@ -348,7 +361,6 @@ export function loadConfig(env: Env = process.env, providers: readonly ProviderD
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a postgresql:// URL (leave it unset for the embedded database)');
   }
-  const maxPageSize = int(env, 'MAX_PAGE_SIZE', 100, 1, 1000);
   const production = str(env, 'NODE_ENV') === 'production';
   const sandboxAsked = str(env, 'SANDBOX') === null ? null : bool(env, 'SANDBOX', false);
   return {
@@ -364,8 +376,6 @@ export function loadConfig(env: Env = process.env, providers: readonly ProviderD
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
-    maxPageSize,
-    defaultPageSize: Math.min(maxPageSize, int(env, 'DEFAULT_PAGE_SIZE', 20, 1, 1000)),
     sync: {
       backfillDays: int(env, 'SYNC_BACKFILL_DAYS', 90, 1, 730),
       intervalSeconds: int(env, 'SYNC_INTERVAL_SECONDS', 3600, 0, 7 * 24 * 3600),
@@ -411,7 +421,31 @@ export function loadConfig(env: Env = process.env, providers: readonly ProviderD
     },
     scores: scores(env),
     mcp: mcpConfig(env, port, url(env, 'PUBLIC_URL', `http://localhost:${port}`)),
+    client: clientConfig(env, port),
+    deprecations: str(env, 'GATEWAY_URL') === null ? [] : [GATEWAY_URL_DEPRECATED],
   };
+}
+
+const GATEWAY_URL_DEPRECATED = 'GATEWAY_URL is deprecated: call it SERVER_URL (this API\'s own URL for the CLI and `npm run mcp`; `npm run gateway` is another process). GATEWAY_URL still works when SERVER_URL is unset.';
+
+function clientConfig(env: Env, port: number): ClientConfig {
+  const name = str(env, 'SERVER_URL') !== null ? 'SERVER_URL' : str(env, 'GATEWAY_URL') !== null ? 'GATEWAY_URL' : null;
+  return {
+    serverUrl: url(env, name ?? 'SERVER_URL', `http://localhost:${port}`),
+    serverUrlSet: name !== null,
+    apiKey: str(env, 'API_KEY'),
+  };
+}
+
+const reported = new Set<string>();
+
+/** Writes each of the configuration's deprecation messages once per process. */
+export function reportDeprecations(config: Config, warn: (message: string) => void): void {
+  for (const message of config.deprecations) {
+    if (reported.has(message)) continue;
+    reported.add(message);
+    warn(message);
+  }
 }
 
 function mcpConfig(env: Env, port: number, publicUrl: string): McpConfig {
@@ -422,7 +456,6 @@ function mcpConfig(env: Env, port: number, publicUrl: string): McpConfig {
   return {
     allowedHosts: listed.length ? listed : [...new Set([new URL(publicUrl).hostname, 'localhost', '127.0.0.1', '[::1]'])],
     maxRequestBytes: int(env, 'MCP_MAX_REQUEST_BYTES', 65_536, 1024, 4 * 1024 * 1024),
-    gatewayUrl: url(env, 'GATEWAY_URL', `http://localhost:${port}`).replace(/\/$/, ''),
     token: str(env, 'MCP_TOKEN') ?? str(env, 'API_KEY'),
   };
 }

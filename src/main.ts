@@ -1,11 +1,12 @@
 import http from 'node:http';
 import type { App } from './app.js';
 import { forgetUnshownApiKey } from './auth/api-keys.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, reportDeprecations, type Config } from './config.js';
 import { startPGlite, type StartingPGlite } from './db/pglite.js';
 import type { Database } from './db/database.js';
 import { createLogger, type Logger } from './logger.js';
 import { banner } from './banner.js';
+import { removeServerInfo, writeServerInfo } from './server-info.js';
 import { StartupPhases } from './startup-phases.js';
 
 /**
@@ -47,6 +48,7 @@ async function main() {
   try {
     config = loadConfig();
     logger = createLogger({ level: config.logLevel });
+    reportDeprecations(config, (message) => logger.warn(message));
   } catch (error) {
     if (error instanceof ConfigError) {
       logger.error(`configuration error: ${error.message}`);
@@ -75,8 +77,6 @@ async function main() {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   phases.mark('listen');
-  process.stdout.write(banner(app, `http://localhost:${port}`));
-  logger.debug('start-up phases (ms)', phases.summary());
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -94,11 +94,25 @@ async function main() {
     await drained;
     clearTimeout(forced);
     await app.close({ drainTimeoutMs: Math.max(1_000, deadline - Date.now()) });
+    if (!config.databaseUrl) removeServerInfo(config.dataDir);
     logger.info(`${signal}: stopped`);
     process.exit(0);
   };
+  // Before the banner: whoever reacts to the banner with a signal meets the handler.
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+
+  // The embedded server's DATA_DIR is its own: the CLI and `npm run mcp` read its URL there.
+  const localHost = ['0.0.0.0', '::', '127.0.0.1', 'localhost'].includes(config.host) ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  if (!config.databaseUrl) {
+    try {
+      writeServerInfo(config.dataDir, { url: `http://${localHost}:${port}`, pid: process.pid, port });
+    } catch (error) {
+      logger.warn('could not write the server URL for the CLI into DATA_DIR', { error });
+    }
+  }
+  process.stdout.write(banner(app, `http://localhost:${port}`));
+  logger.debug('start-up phases (ms)', phases.summary());
 }
 
 main().catch((error) => {

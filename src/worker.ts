@@ -5,12 +5,13 @@
  * duration; failures at warn/error.
  */
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, reportDeprecations } from './config.js';
 import { createLogger } from './logger.js';
 
 async function main() {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel }).child({ process: 'worker' });
+  reportDeprecations(config, (message) => logger.warn(message));
   if (!config.databaseUrl) {
     throw new ConfigError('npm run worker needs DATABASE_URL: the embedded database belongs to the `npm start` process, which already works jobs itself.');
   }

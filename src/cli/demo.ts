@@ -6,7 +6,7 @@
  * sandbox phones through the push contract, and prints the Days query with ready variables.
  */
 import { DAYS_QUERY } from '../http/graphiql.js';
-import { graphql, progressBar, subscribe, type Remote } from './remote.js';
+import { graphql, progressBar, subscribe, type ProgressBoard, type Remote } from './remote.js';
 import { PushClient, totalOf } from '../sandbox/phones/client.js';
 import { healthConnectWeek, healthKitWeek } from '../sandbox/phones/week.js';
 
@@ -17,6 +17,8 @@ export interface DemoOptions {
   /** Days of the printed query window, ending today. */
   days: number;
   log: (line: string) => void;
+  /** Where the backfills' progress bars go (redrawn in place on a terminal); without it only their last lines are logged. */
+  progress?: ProgressBoard;
 }
 
 export interface DemoResult {
@@ -62,7 +64,7 @@ export async function followSandboxConsent(remote: Remote, authorizationUrl: str
   return result.get('connectionId')!;
 }
 
-async function waitForSync(remote: Remote, label: string, connectionId: string, log: (line: string) => void): Promise<void> {
+async function waitForSync(remote: Remote, label: string, connectionId: string, log: (line: string) => void, board?: ProgressBoard): Promise<void> {
   let last = '';
   let phase = '';
   let error: string | null = null;
@@ -74,7 +76,8 @@ async function waitForSync(remote: Remote, label: string, connectionId: string, 
       phase = p.phase;
       error = p.error;
       const line = `  ${label.padEnd(5)} ${progressBar(p.windowsDone, p.windowsTotal, 24)} ${p.windowsDone}/${p.windowsTotal} windows, ${p.recordsWritten} records written${p.message ? ` (${p.message})` : ''}`;
-      if (line !== last && (process.stderr.isTTY || p.phase === 'DONE' || p.phase === 'FAILED')) log(line);
+      if (board) board.update(label, line);
+      else if (line !== last && (p.phase === 'DONE' || p.phase === 'FAILED')) log(line);
       last = line;
     },
   );
@@ -112,7 +115,7 @@ export async function runDemo(remote: Remote, options: DemoOptions): Promise<Dem
     log(`  ${provider.id.padEnd(5)} connected to the sandbox (connection ${connectionId}); backfill running`);
     connections.push({ provider: provider.id, connectionId });
   }
-  await Promise.all(connections.map((c) => waitForSync(remote, c.provider, c.connectionId, log)));
+  await Promise.all(connections.map((c) => waitForSync(remote, c.provider, c.connectionId, log, options.progress)));
 
   // The phones: a week of HealthKit and Health Connect records pushed through the real contract
   // with the user's own SELF_INGEST token, as the apps would (src/sandbox/phones/).

@@ -1,29 +1,20 @@
 /**
- * `npm run cli -- <command>`: operator commands against the configured database.
+ * `npm run cli -- <command>`: operator commands. `npm run cli -- --help` lists them.
  *
- *   api-key create --name NAME [--scope read|write|admin]
- *   webhooks register <provider>       create/update this deployment's webhook at the provider
- *   webhooks unregister <provider>
- *   replay [--provider polar] [--user USER_ID]   re-normalize stored raw payloads (no provider calls)
- *   sync <connectionId> [--from DATE] [--to DATE] [--url URL] [--key KEY]
- *                                      resync through a running gateway, with a progress bar
- *   demo [--external-id ID] [--redirect-uri URL] [--days N] [--url URL] [--key KEY]
- *                                      through a running gateway: a demo user with both sandbox
- *                                      providers connected and backfilled; prints the Days query
- *   export <type|all> --from DATE --to DATE [--format ndjson|csv] [--user ID] [--out FILE] [--url URL] [--key KEY]
- *                                      stream records from a running gateway (GET /export/v1/...) to stdout or a file
- *   import apple-health <export.zip> --user USER_ID
- *                                      stream an Apple Health export into the database (idempotent), with a progress bar
- *   rotate-encryption-key [--new-key HEX] [--check]
- *                                      re-encrypt every stored secret under ENCRYPTION_KEY (or under
- *                                      --new-key / NEW_ENCRYPTION_KEY); --check only counts stale ones
- *
- * In embedded mode the database belongs to one process: stop `npm start` first.
+ * Two kinds: commands that talk to a running server through its GraphQL API (sync, demo, the
+ * lists, api-key revoke, export; and api-key create while `npm start` holds the embedded database), with
+ * an API key (--key or API_KEY) and the server's URL (--url, else SERVER_URL, else the URL the
+ * running embedded server wrote into DATA_DIR, else http://localhost:$PORT); and commands that open
+ * the database themselves (replay, webhooks, import, rotate-encryption-key, and api-key create
+ * when the database is free). In embedded mode those need `npm start` stopped first: the embedded
+ * database belongs to one process.
  */
 import { parseArgs } from 'node:util';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { createApiKey } from '../auth/api-keys.js';
-import { ConfigError, loadConfig, type Config } from '../config.js';
+import { ConfigError, loadConfig, reportDeprecations, type Config } from '../config.js';
+import { dataDirHolder } from '../db/pglite.js';
+import { serverUrlOf } from '../server-info.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import type { ApiKeyScope, Provider } from '../generated/prisma/enums.js';
@@ -37,7 +28,7 @@ import { replayRawPayloads } from '../sync/replay.js';
 import { importAppleExport } from '../ingest/apple-export.js';
 import { requestRecomputeFromOutside } from '../derived/jobs.js';
 import { createLogger } from '../logger.js';
-import { download, graphql, progressBar, subscribe, type Remote } from './remote.js';
+import { download, graphql, progressBar, ProgressBoard, subscribe, type Remote } from './remote.js';
 import { EXPORT_TYPES } from '../services/export.js';
 import { demoInstructions, runDemo } from './demo.js';
 import type { SyncProgressEvent } from '../sync/progress.js';
@@ -49,15 +40,24 @@ const PROVIDER_SLUGS = PROVIDERS.map((p) => p.slug).join('|');
 const ALL_PROVIDER_SLUGS = [...PROVIDERS, ...DEVICE_PROVIDERS].map((p) => p.slug).join('|');
 
 const USAGE = `usage: npm run cli -- <command>
+ Through the running server's API (--url URL, --key KEY; default SERVER_URL, else the server running
+ on DATA_DIR, else http://localhost:$PORT; API_KEY):
+  api-key list                               (ADMIN key)
+  api-key revoke <id|prefix>                 (ADMIN key)
+  users list                                 (any API key)
+  connections list <user id|externalId>      (any API key)
+  sync <connectionId> [--from YYYY-MM-DD] [--to YYYY-MM-DD]   (WRITE key)
+  demo [--external-id ID] [--redirect-uri URL] [--days N]     (WRITE key)
+  export <${EXPORT_TYPES.join('|')}|all> --from YYYY-MM-DD --to YYYY-MM-DD [--format ndjson|csv] [--user USER_ID] [--out FILE]
+ On the database (embedded: stop \`npm start\` first; api-key create goes through the API instead):
   api-key create --name NAME [--scope read|write|admin]
   webhooks register <${PROVIDER_SLUGS}>
   webhooks unregister <${PROVIDER_SLUGS}>
   replay [--provider ${ALL_PROVIDER_SLUGS}] [--user USER_ID]
-  sync <connectionId> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--url GATEWAY_URL] [--key API_KEY]
-  demo [--external-id ID] [--redirect-uri URL] [--days N] [--url GATEWAY_URL] [--key API_KEY]
-  export <${EXPORT_TYPES.join('|')}|all> --from YYYY-MM-DD --to YYYY-MM-DD [--format ndjson|csv] [--user USER_ID] [--out FILE] [--url GATEWAY_URL] [--key API_KEY]
   import apple-health <export.zip|export.xml> --user USER_ID
   rotate-encryption-key [--new-key HEX|BASE64] [--check]`;
+
+const REMOTE_OPTIONS = { url: { type: 'string' }, key: { type: 'string' } } as const;
 
 async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>): Promise<T> {
   const db = await openDatabase(config);
@@ -75,13 +75,141 @@ function providerArg(slug: string | undefined) {
   return adapter;
 }
 
+/** The process holding the embedded database (a running `npm start`), or null (free, or PostgreSQL). */
+function embeddedHolder(config: Config): number | null {
+  return config.databaseUrl ? null : dataDirHolder(config.dataDir);
+}
+
+/** Says why a command that opens the database cannot run beside the embedded server. */
+function refuseBesideServer(config: Config, command: string, instead: string): void {
+  const holder = embeddedHolder(config);
+  if (holder === null) return;
+  throw new UsageError(
+    `${command} opens the embedded database, which the running server (process ${holder}) holds: stop it (Ctrl-C), run this, then npm start again.${instead ? ` ${instead}` : ''} With DATABASE_URL (PostgreSQL) it runs beside the server.`,
+  );
+}
+
 async function apiKeyCreate(config: Config, args: string[]) {
-  const { values } = parseArgs({ args, options: { name: { type: 'string' }, scope: { type: 'string', default: 'read' } } });
+  const { values } = parseArgs({ args, options: { name: { type: 'string' }, scope: { type: 'string', default: 'read' }, ...REMOTE_OPTIONS } });
   if (!values.name) throw new UsageError('api-key create needs --name');
   const scope = values.scope!.toUpperCase();
   if (!['READ', 'WRITE', 'ADMIN'].includes(scope)) throw new UsageError('--scope must be read, write or admin');
+  const holder = embeddedHolder(config);
+  if (holder !== null || values.url) {
+    // The running server holds the embedded database: through its API (createApiKey, ADMIN key).
+    const remote = remoteOf(config, values, 'api-key create', 'an ADMIN key', holder === null ? '' : ` (the running server, process ${holder}, holds the embedded database, so the key is created through its API; without an admin key: stop the server and run this again)`);
+    const { createApiKey: created } = await graphql<{ createApiKey: { key: string; apiKey: { name: string; scopes: string[] } } }>(
+      remote,
+      'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key apiKey { name scopes } } }',
+      { input: { name: values.name, scopes: [scope] } },
+    );
+    process.stdout.write(`Created API key "${created.apiKey.name}" (${created.apiKey.scopes.join(', ')}) through ${remote.url}. It is shown once; store it now:\n${created.key}\n`);
+    return;
+  }
   const { key, record } = await withDatabase(config, (db) => createApiKey(db.prisma, { name: values.name!, scopes: [scope as ApiKeyScope] }));
   process.stdout.write(`Created API key "${record.name}" (${record.scopes.join(', ')}). It is shown once; store it now:\n${key}\n`);
+}
+
+interface ApiKeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** Every page of a connection field of Query (first: 100 each). */
+async function allPages<T>(remote: Remote, field: string, selection: string): Promise<T[]> {
+  const out: T[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const data: Record<string, { edges: { node: T }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }> = await graphql(
+      remote,
+      `query($after: String) { ${field}(first: 100, after: $after) { edges { node { ${selection} } } pageInfo { hasNextPage endCursor } } }`,
+      { after },
+    );
+    const page = data[field]!;
+    out.push(...page.edges.map((e) => e.node));
+    if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return out;
+    after = page.pageInfo.endCursor;
+  }
+}
+
+const day = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '-');
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+async function apiKeyList(config: Config, args: string[]) {
+  const { values } = parseArgs({ args, options: REMOTE_OPTIONS });
+  const remote = remoteOf(config, values, 'api-key list', 'an ADMIN key');
+  const keys = await allPages<ApiKeyView>(remote, 'apiKeys', 'id name prefix scopes createdAt lastUsedAt revokedAt');
+  if (keys.length === 0) return void process.stdout.write('no API keys\n');
+  process.stdout.write(
+    table([
+      ['ID', 'PREFIX', 'NAME', 'SCOPES', 'CREATED', 'LAST USED', 'REVOKED'],
+      ...keys.map((k) => [k.id, k.prefix, k.name, k.scopes.join(','), day(k.createdAt), day(k.lastUsedAt), day(k.revokedAt)]),
+    ]),
+  );
+}
+
+async function apiKeyRevoke(config: Config, args: string[]) {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: REMOTE_OPTIONS });
+  const which = positionals[0];
+  if (!which) throw new UsageError('api-key revoke needs the key\'s id or prefix (npm run cli -- api-key list shows both)');
+  const remote = remoteOf(config, values, 'api-key revoke', 'an ADMIN key');
+  const keys = await allPages<ApiKeyView>(remote, 'apiKeys', 'id name prefix scopes createdAt lastUsedAt revokedAt');
+  const matches = keys.filter((k) => k.id === which || k.prefix === which);
+  if (matches.length === 0) throw new UsageError(`no API key with id or prefix "${which}" (npm run cli -- api-key list)`);
+  if (matches.length > 1) throw new UsageError(`"${which}" is the prefix of ${matches.length} keys: give the id`);
+  const { revokeApiKey } = await graphql<{ revokeApiKey: ApiKeyView }>(remote, 'mutation($id: ID!) { revokeApiKey(id: $id) { id name prefix revokedAt } }', { id: matches[0]!.id });
+  process.stdout.write(`Revoked API key "${revokeApiKey.name}" (${revokeApiKey.prefix}) at ${revokeApiKey.revokedAt}\n`);
+}
+
+async function usersList(config: Config, args: string[]) {
+  const { values } = parseArgs({ args, options: REMOTE_OPTIONS });
+  const remote = remoteOf(config, values, 'users list', 'an API key');
+  const users = await allPages<{ id: string; externalId: string | null; createdAt: string; connections: { provider: string; status: string }[] }>(
+    remote,
+    'users',
+    'id externalId createdAt connections { provider status }',
+  );
+  if (users.length === 0) return void process.stdout.write('no users\n');
+  process.stdout.write(
+    table([
+      ['ID', 'EXTERNAL ID', 'CREATED', 'CONNECTIONS'],
+      ...users.map((u) => [u.id, u.externalId ?? '-', day(u.createdAt), u.connections.map((c) => `${c.provider.toLowerCase()}:${c.status}`).join(' ') || '-']),
+    ]),
+  );
+}
+
+async function connectionsList(config: Config, args: string[]) {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: REMOTE_OPTIONS });
+  const which = positionals[0];
+  if (!which) throw new UsageError('connections list needs a user: its id (users list) or its externalId');
+  const remote = remoteOf(config, values, 'connections list', 'an API key');
+  const selection = 'id externalId connections { id provider status sandbox lastSyncedAt lastError }';
+  type UserView = { id: string; externalId: string | null; connections: { id: string; provider: string; status: string; sandbox: boolean; lastSyncedAt: string | null; lastError: string | null }[] };
+  let user: UserView | null = null;
+  try {
+    user = (await graphql<{ user: UserView | null }>(remote, `query($id: ID!) { user(id: $id) { ${selection} } }`, { id: which })).user;
+  } catch {
+    // not a global ID: an externalId
+  }
+  user ??= (await graphql<{ userByExternalId: UserView | null }>(remote, `query($e: String!) { userByExternalId(externalId: $e) { ${selection} } }`, { e: which })).userByExternalId;
+  if (!user) throw new UsageError(`no user with id or externalId "${which}" (npm run cli -- users list)`);
+  process.stdout.write(`user ${user.id}${user.externalId ? ` (${user.externalId})` : ''}\n`);
+  if (user.connections.length === 0) return void process.stdout.write('no connections\n');
+  process.stdout.write(
+    table([
+      ['CONNECTION', 'PROVIDER', 'STATUS', 'SANDBOX', 'LAST SYNCED', 'LAST ERROR'],
+      ...user.connections.map((c) => [c.id, c.provider.toLowerCase(), c.status, c.sandbox ? 'yes' : 'no', day(c.lastSyncedAt), c.lastError ?? '-']),
+    ]),
+  );
 }
 
 async function webhooks(config: Config, args: string[]) {
@@ -102,6 +230,7 @@ ${url}
 `);
     return;
   }
+  refuseBesideServer(config, `webhooks ${action}`, '');
   await withDatabase(config, async (db) => {
     const deps = { prisma: db.prisma, config, cipher: loadTokenCipher(config), http: createHttpClient() };
     if (action === 'register') {
@@ -134,6 +263,7 @@ async function userIdArg(db: Database, value: string): Promise<string> {
 async function replay(config: Config, args: string[]) {
   const { values } = parseArgs({ args, options: { provider: { type: 'string' }, user: { type: 'string' } } });
   const provider: Provider | undefined = values.provider ? (deviceProviderBySlug(values.provider) ?? providerArg(values.provider)).id : undefined;
+  refuseBesideServer(config, 'replay', 'To fetch data again through the API instead: resyncConnection (npm run cli -- sync <connectionId>).');
   const counts = await withDatabase(config, async (db) => {
     const userId = values.user === undefined ? undefined : await userIdArg(db, values.user);
     return replayRawPayloads(db.prisma, { provider, userId, workoutPriority: config.providerPriority.workout }, (done, total) => {
@@ -145,11 +275,14 @@ async function replay(config: Config, args: string[]) {
   for (const reason of counts.skippedReasons.slice(0, 20)) process.stdout.write(`  ${reason.dataType} ${reason.providerRecordId}: ${reason.reason}\n`);
 }
 
-/** GATEWAY_URL / --url and API_KEY / --key (WRITE scope unless said) of the gateway a remote command talks to. */
-function remoteOf(config: Config, values: { url?: string; key?: string }, command: string, scope = 'an API key with WRITE scope'): Remote {
-  const key = values.key ?? process.env.API_KEY;
-  if (!key) throw new UsageError(`${command} needs ${scope}: --key or API_KEY (the admin key printed by the first npm start works)`);
-  return { url: (values.url ?? process.env.GATEWAY_URL ?? `http://localhost:${config.port}`).replace(/\/$/, ''), key };
+/**
+ * The server a remote command talks to: --url, else SERVER_URL, else the URL the running embedded
+ * server wrote into DATA_DIR, else http://localhost:$PORT; and its key: --key, else API_KEY.
+ */
+function remoteOf(config: Config, values: { url?: string; key?: string }, command: string, needs = 'an API key with WRITE scope', why = ''): Remote {
+  const key = values.key ?? config.client.apiKey;
+  if (!key) throw new UsageError(`${command} needs ${needs}: --key or API_KEY (the admin key printed by the first npm start works)${why}`);
+  return { url: (values.url ?? serverUrlOf(config)).replace(/\/$/, ''), key };
 }
 
 async function demo(config: Config, args: string[]) {
@@ -159,19 +292,20 @@ async function demo(config: Config, args: string[]) {
       'external-id': { type: 'string', default: 'demo' },
       'redirect-uri': { type: 'string' },
       days: { type: 'string', default: '14' },
-      url: { type: 'string' },
-      key: { type: 'string' },
+      ...REMOTE_OPTIONS,
     },
   });
   const days = Number(values.days);
   if (!Number.isInteger(days) || days < 1 || days > 366) throw new UsageError('--days must be 1..366');
   const remote = remoteOf(config, values, 'demo');
+  const board = new ProgressBoard(process.stderr);
   process.stderr.write(`Demo on ${remote.url}: a user with the sandbox providers backfilled, and a week pushed from sandbox phones (Apple Health, Health Connect).\n`);
   const result = await runDemo(remote, {
     externalId: values['external-id']!,
     redirectUri: values['redirect-uri'],
     days,
-    log: (line) => process.stderr.write(`${line}\n`),
+    log: (line) => board.log(line),
+    progress: board,
   });
   process.stdout.write(demoInstructions(remote, result));
 }
@@ -180,7 +314,7 @@ async function sync(config: Config, args: string[]) {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { from: { type: 'string' }, to: { type: 'string' }, url: { type: 'string' }, key: { type: 'string' } },
+    options: { from: { type: 'string' }, to: { type: 'string' }, ...REMOTE_OPTIONS },
   });
   const connectionId = positionals[0];
   if (!connectionId) throw new UsageError('sync needs a connection id (Connection.id from the API)');
@@ -333,7 +467,12 @@ async function main(argv: string[]) {
     return;
   }
   const config = loadConfig();
+  reportDeprecations(config, (message) => process.stderr.write(`warning: ${message}\n`));
   if (command === 'api-key' && rest[0] === 'create') return apiKeyCreate(config, rest.slice(1));
+  if (command === 'api-key' && rest[0] === 'list') return apiKeyList(config, rest.slice(1));
+  if (command === 'api-key' && rest[0] === 'revoke') return apiKeyRevoke(config, rest.slice(1));
+  if (command === 'users' && rest[0] === 'list') return usersList(config, rest.slice(1));
+  if (command === 'connections' && rest[0] === 'list') return connectionsList(config, rest.slice(1));
   if (command === 'webhooks') return webhooks(config, rest);
   if (command === 'replay') return replay(config, rest);
   if (command === 'sync') return sync(config, rest);

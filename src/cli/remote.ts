@@ -1,7 +1,7 @@
 /**
- * Commands that talk to a running gateway over HTTP (the embedded database belongs to the server
- * process, and in production the CLI may run elsewhere): GATEWAY_URL (default
- * http://localhost:$PORT) and API_KEY (or --key).
+ * Commands that talk to a running server over HTTP (the embedded database belongs to the server
+ * process, and in production the CLI may run elsewhere): --url, SERVER_URL, the running embedded
+ * server's URL in DATA_DIR or http://localhost:$PORT (src/server-info.ts), and --key or API_KEY.
  */
 export interface Remote {
   url: string;
@@ -14,7 +14,7 @@ async function request(remote: Remote, init: RequestInit, path = '/graphql'): Pr
     return await fetch(`${remote.url}${path}`, init);
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
-    throw new Error(`cannot reach ${remote.url}${cause ? ` (${cause})` : ''}: is \`npm start\` running there? Otherwise pass --url (or set GATEWAY_URL)`);
+    throw new Error(`cannot reach ${remote.url}${cause ? ` (${cause})` : ''}: is \`npm start\` running there? Otherwise pass --url (or set SERVER_URL)`);
   }
 }
 
@@ -25,7 +25,7 @@ export async function graphql<T>(remote: Remote, query: string, variables?: Reco
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
-  if (response.status === 401) throw new Error('the gateway refused the API key (401): pass --key or set API_KEY');
+  if (response.status === 401) throw new Error('the server refused the API key (401): pass --key or set API_KEY');
   if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
   return body.data as T;
 }
@@ -72,7 +72,7 @@ export async function download(remote: Remote, path: string, out: NodeJS.Writabl
   const response = await request(remote, { headers: { authorization: `Bearer ${remote.key}` } }, path);
   if (!response.ok || !response.body) {
     const body = (await response.json().catch(() => ({}))) as { message?: string; argument?: string };
-    if (response.status === 401) throw new Error('the gateway refused the API key (401): pass --key or set API_KEY');
+    if (response.status === 401) throw new Error('the server refused the API key (401): pass --key or set API_KEY');
     throw new Error(`${response.status}${body.argument ? ` (${body.argument})` : ''}: ${body.message ?? response.statusText}`);
   }
   const { Readable } = await import('node:stream');
@@ -82,4 +82,45 @@ export async function download(remote: Remote, path: string, out: NodeJS.Writabl
   body.on('data', (chunk: Buffer) => (bytes += chunk.length));
   await pipeline(body, out, { end: out !== process.stdout });
   return bytes;
+}
+
+/** Where progress lines go: a terminal (redrawn in place) or a pipe/file (one line per update). */
+export interface ProgressStream {
+  isTTY?: boolean;
+  write(text: string): unknown;
+}
+
+/**
+ * Progress lines of several tasks at once (the demo's providers). On a terminal each task keeps
+ * one line, redrawn in place (the cursor goes back up over the block); elsewhere each update that
+ * changes a line is written as a new line, so a log file reads in order.
+ */
+export class ProgressBoard {
+  private readonly lines = new Map<string, string>();
+  private drawn = 0;
+
+  constructor(private readonly stream: ProgressStream) {}
+
+  update(task: string, line: string): void {
+    if (this.lines.get(task) === line) return;
+    this.lines.set(task, line);
+    if (!this.stream.isTTY) {
+      this.stream.write(`${line}\n`);
+      return;
+    }
+    // Up over what was drawn, then every line again, each cleared first.
+    const up = this.drawn > 0 ? `\x1b[${this.drawn}A` : '';
+    this.stream.write(`${up}${[...this.lines.values()].map((l) => `\r\x1b[2K${l}\n`).join('')}`);
+    this.drawn = this.lines.size;
+  }
+
+  /** A line above the board (a message that stays); the board is drawn again below it. */
+  log(line: string): void {
+    if (!this.stream.isTTY || this.drawn === 0) {
+      this.stream.write(`${line}\n`);
+      return;
+    }
+    const up = `\x1b[${this.drawn}A`;
+    this.stream.write(`${up}\r\x1b[2K${line}\n${[...this.lines.values()].map((l) => `\r\x1b[2K${l}\n`).join('')}`);
+  }
 }

@@ -21,25 +21,34 @@ export interface StartingPGlite {
  * PGlite is a single-process database: two processes on one folder would corrupt it. A pid
  * lock file refuses the second one with a clear message (a stale lock of a dead process is taken over).
  */
+/** The live process (other than this one) holding DATA_DIR's lock, or null when it is free or stale. */
+export function dataDirHolder(dir: string): number | null {
+  let content: string;
+  try {
+    content = fs.readFileSync(path.join(dir, 'gateway.pid'), 'utf8');
+  } catch {
+    return null;
+  }
+  const [pid, host] = content.trim().split('@');
+  const holder = Number(pid);
+  // A lock from another host (e.g. a replaced container on the same volume) is stale.
+  if (!holder || holder === process.pid || (host ?? os.hostname()) !== os.hostname()) return null;
+  try {
+    process.kill(holder, 0);
+    return holder;
+  } catch {
+    return null;
+  }
+}
+
 function lockDataDir(dir: string): () => void {
   const lockFile = path.join(dir, 'gateway.pid');
   const me = `${process.pid}@${os.hostname()}`;
   try {
     fs.writeFileSync(lockFile, me, { flag: 'wx' });
   } catch {
-    const [pid, host] = fs.readFileSync(lockFile, 'utf8').trim().split('@');
-    const holder = Number(pid);
-    let alive = false;
-    // A lock from another host (e.g. a replaced container on the same volume) is stale.
-    if (holder && holder !== process.pid && (host ?? os.hostname()) === os.hostname()) {
-      try {
-        process.kill(holder, 0);
-        alive = true;
-      } catch {
-        alive = false;
-      }
-    }
-    if (alive) {
+    const holder = dataDirHolder(dir);
+    if (holder !== null) {
       throw new Error(
         `The embedded database in ${dir} is in use by process ${holder}. Stop it first, or set DATABASE_URL to use PostgreSQL for several processes.`,
       );

@@ -3,7 +3,7 @@
  * gateway's /mcp. The embedded database belongs to the server process (like the CLI's remote
  * commands), and relaying keeps one place that authenticates, rate-limits and runs the tools.
  *
- * Each JSON-RPC message read from stdin (the SDK's stdio framing) is POSTed to GATEWAY_URL/mcp
+ * Each JSON-RPC message read from stdin (the SDK's stdio framing) is POSTed to SERVER_URL/mcp
  * with the credential from MCP_TOKEN or API_KEY and the protocol headers the Streamable HTTP
  * transport asks for; each message of the answer (JSON or an SSE stream) is written to stdout.
  * 2026-07-28 clients carry their revision in every message; a 2025 client's revision is taken
@@ -12,7 +12,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, reportDeprecations } from '../config.js';
+import { serverUrlOf } from '../server-info.js';
 
 type Message = { jsonrpc: '2.0'; id?: string | number; method?: string; params?: Record<string, unknown>; result?: Record<string, unknown>; error?: unknown };
 
@@ -91,7 +92,9 @@ async function main() {
     process.stderr.write('npm run mcp needs a credential: set MCP_TOKEN (or API_KEY) to an API key or user token.\n');
     process.exit(2);
   }
-  const relay = createRelay(`${config.mcp.gatewayUrl}/mcp`, config.mcp.token);
+  reportDeprecations(config, (message) => process.stderr.write(`warning: ${message}\n`));
+  const serverUrl = serverUrlOf(config);
+  const relay = createRelay(`${serverUrl}/mcp`, config.mcp.token);
   const transport = new StdioServerTransport();
   const inFlight = new Set<Promise<void>>();
   transport.onmessage = (message) => {
@@ -111,7 +114,7 @@ async function main() {
   };
   transport.onerror = (error) => process.stderr.write(`mcp relay: ${error.message}\n`);
   await transport.start();
-  process.stderr.write(`wearable-graph MCP over stdio, relaying to ${config.mcp.gatewayUrl}/mcp\n`);
+  process.stderr.write(`wearable-graph MCP over stdio, relaying to ${serverUrl}/mcp\n`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

@@ -42,7 +42,7 @@ if (!haveChromium) {
 /** Runs `npm run cli -- demo` (the same entry point) against the server; returns its stdout. */
 function runDemoCli(url: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, API_KEY: KEY, GATEWAY_URL: url };
+    const env: NodeJS.ProcessEnv = { ...process.env, API_KEY: KEY, SERVER_URL: url };
     delete env.NODE_OPTIONS;
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'demo', '--external-id', 'alice'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

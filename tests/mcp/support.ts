@@ -56,7 +56,7 @@ export async function stdioClient(url: string, key: string, mode: 'modern' | 'le
     new StdioClientTransport({
       command: process.execPath,
       args: ['--import', 'tsx', path.join(ROOT, 'src/mcp/stdio.ts')],
-      env: { PATH: process.env.PATH ?? '', GATEWAY_URL: url, MCP_TOKEN: key },
+      env: { PATH: process.env.PATH ?? '', SERVER_URL: url, MCP_TOKEN: key },
       cwd: ROOT,
       stderr: 'pipe',
     }),
