@@ -9,6 +9,10 @@
  * server keeps its own copy). Transpiling is esbuild's, the same tsx uses, file by file (no
  * bundling, no type check: like tsx). When the cache cannot be written (read-only install) or
  * esbuild is missing or a file does not compile, it falls back to tsx. `node scripts/start.mjs --build` only builds.
+ *
+ * The first argument may name another entry point of the same build: `worker` (`npm run worker`)
+ * or `gateway` (`npm run gateway`); later arguments stay in process.argv for the entry point.
+ * The Docker image runs all three this way (compiled at image build, no tsx at run time).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -23,6 +27,16 @@ const CACHE = path.join(ROOT, 'node_modules', '.cache', 'wearable-graph');
 const BUILD_FORMAT = 1;
 const KEEP_BUILDS = 4;
 const NODE_MAJOR = process.versions.node.split('.')[0];
+/** Entry points by name: the first argument, default `main` (the server). */
+const ENTRIES = { main: 'main', worker: 'worker', gateway: 'gateway/main' };
+const named = process.argv[2] && !process.argv[2].startsWith('-') ? process.argv[2] : null;
+if (named && !(named in ENTRIES)) {
+  process.stderr.write(`scripts/start.mjs: unknown entry point "${named}" (one of: ${Object.keys(ENTRIES).join(', ')})\n`);
+  process.exit(2);
+}
+const ENTRY = ENTRIES[named ?? 'main'];
+// The entry point reads its own arguments (e.g. gateway --print-supergraph) from process.argv.
+if (named) process.argv.splice(2, 1);
 
 function sourceFiles() {
   return fs
@@ -80,8 +94,8 @@ function pruneOldBuilds(current) {
   for (const old of builds.slice(KEEP_BUILDS - 1)) fs.rmSync(old.dir, { recursive: true, force: true });
 }
 
-/** The compiled main.js, built when missing; null when this install cannot build (then tsx runs the sources). */
-async function compiledMain() {
+/** The compiled entry point, built when missing; null when this install cannot build (then tsx runs the sources). */
+async function compiledEntry() {
   let fromTsx;
   let esbuildVersion;
   try {
@@ -94,8 +108,8 @@ async function compiledMain() {
   const files = sourceFiles();
   const id = fingerprint(files, esbuildVersion);
   const outDir = path.join(CACHE, id);
-  const main = path.join(outDir, 'main.js');
-  if (fs.existsSync(main)) return main;
+  const entry = path.join(outDir, `${ENTRY}.js`);
+  if (fs.existsSync(entry)) return entry;
   try {
     fs.mkdirSync(CACHE, { recursive: true });
     await build(fromTsx('esbuild'), files, outDir);
@@ -106,19 +120,19 @@ async function compiledMain() {
     return null;
   }
   pruneOldBuilds(id);
-  return main;
+  return entry;
 }
 
-const main = await compiledMain();
+const entry = await compiledEntry();
 if (process.argv.includes('--build')) {
-  process.stdout.write(main ? `built ${path.relative(ROOT, main)}\n` : 'not built: npm start will use tsx\n');
-  if (!main) process.exitCode = 1;
-} else if (main) {
+  process.stdout.write(entry ? `built ${path.relative(ROOT, entry)}\n` : 'not built: npm start will use tsx\n');
+  if (!entry) process.exitCode = 1;
+} else if (entry) {
   // Stack traces point into src/*.ts, as under tsx.
   process.setSourceMapsEnabled(true);
-  await import(pathToFileURL(main).href);
+  await import(pathToFileURL(entry).href);
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  await import(pathToFileURL(path.join(SRC, 'main.ts')).href);
+  await import(pathToFileURL(path.join(SRC, `${ENTRY}.ts`)).href);
 }

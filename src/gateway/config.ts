@@ -45,7 +45,12 @@ export class GatewayConfigError extends Error {
 }
 
 /** This server's own subgraph SDL, committed next to schema.graphql. */
-export const HEALTH_SUBGRAPH_FILE = fileURLToPath(new URL('../../subgraph.graphql', import.meta.url));
+/**
+ * This server's committed subgraph SDL: beside src/ when run from the sources; from the compiled
+ * build (node_modules/.cache/..., scripts/start.mjs gateway) the project root is the working
+ * directory (npm scripts and the Docker image run there).
+ */
+export const HEALTH_SUBGRAPH_FILE = [fileURLToPath(new URL('../../subgraph.graphql', import.meta.url)), path.resolve('subgraph.graphql')].find((f) => fs.existsSync(f)) ?? path.resolve('subgraph.graphql');
 export const DEFAULT_CONFIG_FILE = 'gateway.config.json';
 
 type Env = Record<string, string | undefined>;
