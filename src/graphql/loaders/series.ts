@@ -20,9 +20,17 @@ function byArguments<A, R extends { userId: string }>(boundary: AccessBoundary, 
       await Promise.all(
         [...groups].map(async ([group, members]) => {
           const userIds = boundary.visibleUserIds([...new Set(members.map((m) => m.userId))]);
+          // Appended in place, rows arrive grouped by user: a month of 5-minute buckets is 8,928 rows (copying the array per row cost ~0.5 s).
+          let user: string | null = null;
+          let list: R[] = [];
           for (const row of await load(userIds, members[0])) {
-            const k = `${row.userId}|${group}`;
-            results.set(k, [...(results.get(k) ?? []), row]);
+            if (row.userId !== user) {
+              user = row.userId;
+              const k = `${user}|${group}`;
+              list = results.get(k) ?? [];
+              results.set(k, list);
+            }
+            list.push(row);
           }
         }),
       );
