@@ -16,12 +16,12 @@
  * client has taken the previous one (back-pressure), and a client that goes away ends the export.
  */
 import { Readable } from 'node:stream';
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { Plugin } from 'graphql-yoga';
 import type { BoundaryFactory } from '../../auth/boundary.js';
 import { can, scopeFor, type PrincipalResolver } from '../../auth/principal.js';
 import { readQueryFor, type ReadQuery } from '../../db/database.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import { rawIdOf } from '../../graphql/global-id.js';
 import type { Logger } from '../../logger.js';
 import { parseLocalDate } from '../../normalize/time.js';
 import { EXPORT_FORMATS, EXPORT_TYPES, MAX_EXPORT_DAYS, exportChunks, type ExportFormat, type ExportType } from '../../services/export.js';
@@ -46,15 +46,7 @@ export interface ExportRouteDeps {
 }
 
 /** A user as the API names it (global ID) or its raw id. */
-function userIdOf(value: string): string {
-  try {
-    const decoded = decodeGlobalID(value);
-    if (decoded.typename === 'User') return decoded.id;
-  } catch {
-    // not a global ID
-  }
-  return value;
-}
+const userIdOf = (value: string): string => rawIdOf(value, 'User');
 
 const USAGE = `GET /export/v1/{${EXPORT_TYPES.join('|')}|all}.{ndjson|csv}?from=YYYY-MM-DD&to=YYYY-MM-DD[&user=ID]`;
 

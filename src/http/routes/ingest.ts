@@ -14,11 +14,11 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { Plugin } from 'graphql-yoga';
 import { can, type Principal, type PrincipalResolver, type UserPrincipal } from '../../auth/principal.js';
 import type { Config } from '../../config.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import { rawIdOf } from '../../graphql/global-id.js';
 import type { Logger } from '../../logger.js';
 import { deviceProviderBySlug } from '../../providers/registry.js';
 import { MAX_BATCH_RECORDS } from '../../ingest/contract.js';
@@ -55,15 +55,7 @@ export interface IngestRouteDeps {
 const gunzipAsync = promisify(gunzip);
 
 /** A user as the API names it (global ID) or its raw id. */
-function userIdOf(value: string): string {
-  try {
-    const decoded = decodeGlobalID(value);
-    if (decoded.typename === 'User') return decoded.id;
-  } catch {
-    // not a global ID
-  }
-  return value;
-}
+const userIdOf = (value: string): string => rawIdOf(value, 'User');
 
 /** Who may push: a SELF_INGEST user token, for its own user; else the refusal. */
 async function authorize(deps: IngestRouteDeps, request: Request, pathUser: string | undefined): Promise<UserPrincipal | Response> {
