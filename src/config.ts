@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Provider } from './generated/prisma/enums.js';
 import type { LogLevel } from './logger.js';
 import { parameterHash, parseScoreParameters, ScoreParametersError, type ScoreParameters } from './scores/parameters.js';
-import { PROVIDERS } from './providers/registry.js';
+import { DEVICE_PROVIDERS, PROVIDERS } from './providers/registry.js';
 import type { ProviderDeclaration } from './providers/types.js';
 
 export interface ProviderCredentials {
@@ -243,19 +243,26 @@ function providerConfig(env: Env, declaration: ProviderDeclaration): ProviderCon
   };
 }
 
+/** What the priority lists need of a provider, cloud or device. */
+type Ranked = Pick<ProviderDeclaration, 'id' | 'slug' | 'priority'>;
+
 /** The declared default order for one data type: by rank, ties in registry order. */
-function defaultPriority(declarations: readonly ProviderDeclaration[], type: PriorityDataType): ProviderId[] {
+function defaultPriority(declarations: readonly Ranked[], type: PriorityDataType): ProviderId[] {
   return declarations
     .map((d, index) => ({ id: d.id, rank: d.priority[type], index }))
     .sort((a, b) => a.rank - b.rank || a.index - b.index)
     .map((d) => d.id);
 }
 
-function priority(env: Env, name: string, declarations: readonly ProviderDeclaration[], type: PriorityDataType): ProviderId[] {
+/**
+ * A PROVIDER_PRIORITY_* list: providers by slug or id, cloud or device (`oura,apple-health` or
+ * `OURA,APPLE_HEALTH`), the ones left out after them in the default order.
+ */
+function priority(env: Env, name: string, declarations: readonly Ranked[], type: PriorityDataType): ProviderId[] {
   const fallback = defaultPriority(declarations, type);
   const raw = str(env, name);
   if (!raw) return fallback;
-  const list = raw.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+  const list = raw.split(',').map((s) => s.trim().toUpperCase().replace(/-/g, '_')).filter(Boolean);
   const unknown = list.filter((p) => !fallback.includes(p as ProviderId));
   if (unknown.length) {
     throw new ConfigError(`${name} names unknown providers: ${unknown.join(', ')} (known: ${declarations.map((d) => d.slug).join(', ')})`);
@@ -354,7 +361,8 @@ function scores(env: Env): ScoresConfig {
   }
 }
 
-export function loadConfig(env: Env = process.env, providers: readonly ProviderDeclaration[] = PROVIDERS): Config {
+export function loadConfig(env: Env = process.env, providers: readonly ProviderDeclaration[] = PROVIDERS, devices: readonly Ranked[] = DEVICE_PROVIDERS): Config {
+  const ranked = [...providers, ...devices];
   const port = int(env, 'PORT', 4000, 0, 65535);
   const host = str(env, 'HOST') ?? '0.0.0.0';
   const databaseUrl = str(env, 'DATABASE_URL');
@@ -385,10 +393,10 @@ export function loadConfig(env: Env = process.env, providers: readonly ProviderD
     },
     providers: Object.fromEntries(providers.map((d) => [d.slug, providerConfig(env, d)])),
     providerPriority: {
-      sleep: priority(env, 'PROVIDER_PRIORITY_SLEEP', providers, 'sleep'),
-      recovery: priority(env, 'PROVIDER_PRIORITY_RECOVERY', providers, 'recovery'),
-      activity: priority(env, 'PROVIDER_PRIORITY_ACTIVITY', providers, 'activity'),
-      workout: priority(env, 'PROVIDER_PRIORITY_WORKOUT', providers, 'workout'),
+      sleep: priority(env, 'PROVIDER_PRIORITY_SLEEP', ranked, 'sleep'),
+      recovery: priority(env, 'PROVIDER_PRIORITY_RECOVERY', ranked, 'recovery'),
+      activity: priority(env, 'PROVIDER_PRIORITY_ACTIVITY', ranked, 'activity'),
+      workout: priority(env, 'PROVIDER_PRIORITY_WORKOUT', ranked, 'workout'),
     },
     encryptionKeysPrevious: (str(env, 'ENCRYPTION_KEY_PREVIOUS') ?? '')
       .split(',')

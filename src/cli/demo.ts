@@ -88,7 +88,7 @@ const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
 export async function runDemo(remote: Remote, options: DemoOptions): Promise<DemoResult> {
   const { log } = options;
-  const { providers } = await graphql<{ providers: ProviderView[] }>(remote, '{ providers { id available sandbox } }');
+  const { providers } = await graphql<{ providers: ProviderView[] }>(remote, '{ providers(kind: CLOUD) { id available sandbox } }');
   const sandboxed = providers.filter((p) => p.sandbox);
   for (const p of providers.filter((p) => p.available && !p.sandbox)) {
     log(`  ${p.id} has real credentials configured here: the demo connects sandbox providers only, so it is skipped.`);

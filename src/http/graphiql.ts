@@ -59,7 +59,7 @@ export function graphiqlDocument(context: GraphiQLDocumentContext): string {
 
 # 0. Which providers can be connected here; sandbox: true = simulated.
 query Providers {
-  providers { id name available sandbox }
+  providers { id name kind available sandbox ingestPath }
 }
 
 # 1. A user (externalId is your own id for them). Copy the returned id into "userId".

@@ -8,6 +8,9 @@
  */
 import * as z from 'zod/v4';
 
+/** Where a platform's batches are POSTed (src/http/routes/ingest.ts). */
+export const ingestPath = (slug: string): string => `/ingest/v1/${slug}`;
+
 /** Records (plus deletions) in one batch. Larger sets go in several batches. */
 export const MAX_BATCH_RECORDS = 2000;
 

@@ -300,6 +300,8 @@ export interface DeviceProvider {
   slug: string;
   displayName: string;
   delivery: 'device';
+  /** Rank per data type in the Day.primary* choice when PROVIDER_PRIORITY_* leaves it out (lower first; ties in registry order, after the cloud providers). */
+  priority: Readonly<Record<PriorityDataType, number>>;
   /** The record types it maps (the platform's own names: HKQuantityTypeIdentifierStepCount, StepsRecord, STEPS); others are kept raw. */
   dataTypes: readonly string[];
   /**

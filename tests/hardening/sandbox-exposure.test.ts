@@ -5,7 +5,7 @@
  * but this deployment's own webhook routes, and (like every route) must refuse oversize bodies
  * with 413 before reading them.
  */
-import { PROVIDERS } from '../../src/providers/registry.js';
+import { DEVICE_PROVIDERS, PROVIDERS } from '../../src/providers/registry.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/config.js';
@@ -57,8 +57,11 @@ describe('SANDBOX default', () => {
         expect(res.status).toBe(404);
       }
       const providers = await t.graphql('{ providers { id available sandbox } }');
-      // Every registered provider, none offered.
-      expect(providers.body.data.providers).toEqual(PROVIDERS.map((p) => ({ id: p.id, available: false, sandbox: false })));
+      // Every registered cloud provider, none offered; the phones need no configuration and have no simulator.
+      expect(providers.body.data.providers).toEqual([
+        ...PROVIDERS.map((p) => ({ id: p.id, available: false, sandbox: false })),
+        ...DEVICE_PROVIDERS.map((p) => ({ id: p.id, available: true, sandbox: false })),
+      ]);
     } finally {
       await t.close();
     }

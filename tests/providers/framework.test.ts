@@ -12,7 +12,7 @@ import type { PrismaClient } from '../../src/generated/prisma/client.js';
 import { startAuthorization } from '../../src/oauth/flow.js';
 import type { TokenCipher } from '../../src/security/crypto.js';
 import { constantTimeEqual } from '../../src/security/compare.js';
-import { PROVIDERS } from '../../src/providers/registry.js';
+import { DEVICE_PROVIDERS, PROVIDERS } from '../../src/providers/registry.js';
 import type { ProviderDeclaration } from '../../src/providers/types.js';
 import { startSandbox } from '../../src/sandbox/runtime.js';
 
@@ -39,6 +39,8 @@ const acme: ProviderDeclaration = {
   },
 };
 const declarations = [...PROVIDERS, acme];
+/** The phones, in registry order (they rank after every cloud provider unless named). */
+const devices = DEVICE_PROVIDERS.map((p) => p.id);
 
 describe('provider declarations drive the configuration', () => {
   test('a declared provider gets its variables, defaults and extras parsed', () => {
@@ -66,21 +68,31 @@ describe('provider declarations drive the configuration', () => {
 
   test('default priorities follow the declared ranks, ties in registry order; overrides must name known providers', () => {
     const config = loadConfig({}, declarations);
-    expect(config.providerPriority.recovery).toEqual(['ACME', 'OURA', 'POLAR', 'GARMIN', 'WHOOP', 'STRAVA']);
-    expect(config.providerPriority.sleep).toEqual(['OURA', 'POLAR', 'GARMIN', 'WHOOP', 'ACME', 'STRAVA']);
-    expect(config.providerPriority.workout).toEqual(['POLAR', 'GARMIN', 'OURA', 'WHOOP', 'STRAVA', 'ACME']);
+    // Device providers (phones) rank after the cloud ones by default.
+    expect(config.providerPriority.recovery).toEqual(['ACME', 'OURA', 'POLAR', 'GARMIN', 'WHOOP', 'STRAVA', ...devices]);
+    expect(config.providerPriority.sleep).toEqual(['OURA', 'POLAR', 'GARMIN', 'WHOOP', 'ACME', 'STRAVA', ...devices]);
+    expect(config.providerPriority.workout).toEqual(['POLAR', 'GARMIN', 'OURA', 'WHOOP', 'STRAVA', 'ACME', ...devices]);
     // Listed ones first, the rest in the default order.
-    expect(loadConfig({ PROVIDER_PRIORITY_WORKOUT: 'acme' }, declarations).providerPriority.workout).toEqual(['ACME', 'POLAR', 'GARMIN', 'OURA', 'WHOOP', 'STRAVA']);
-    expect(() => loadConfig({ PROVIDER_PRIORITY_SLEEP: 'acme,suunto' }, declarations)).toThrow('PROVIDER_PRIORITY_SLEEP names unknown providers: SUUNTO (known: polar, oura, whoop, garmin, strava, acme)');
+    expect(loadConfig({ PROVIDER_PRIORITY_WORKOUT: 'acme' }, declarations).providerPriority.workout).toEqual(['ACME', 'POLAR', 'GARMIN', 'OURA', 'WHOOP', 'STRAVA', ...devices]);
+    expect(() => loadConfig({ PROVIDER_PRIORITY_SLEEP: 'acme,suunto' }, declarations)).toThrow(
+      `PROVIDER_PRIORITY_SLEEP names unknown providers: SUUNTO (known: polar, oura, whoop, garmin, strava, acme, ${DEVICE_PROVIDERS.map((p) => p.slug).join(', ')})`,
+    );
+  });
+
+  test('PROVIDER_PRIORITY_* can name device providers, by slug or by id', () => {
+    const config = loadConfig({ PROVIDER_PRIORITY_ACTIVITY: 'apple-health, polar', PROVIDER_PRIORITY_SLEEP: 'SAMSUNG_HEALTH,health-connect,oura' });
+    expect(config.providerPriority.activity).toEqual(['APPLE_HEALTH', 'POLAR', 'GARMIN', 'OURA', 'WHOOP', 'STRAVA', 'HEALTH_CONNECT', 'SAMSUNG_HEALTH']);
+    expect(config.providerPriority.sleep).toEqual(['SAMSUNG_HEALTH', 'HEALTH_CONNECT', 'OURA', 'POLAR', 'GARMIN', 'WHOOP', 'STRAVA', 'APPLE_HEALTH']);
+    expect(() => loadConfig({ PROVIDER_PRIORITY_WORKOUT: 'apple_watch' })).toThrow(/PROVIDER_PRIORITY_WORKOUT names unknown providers: APPLE_WATCH \(known: .*apple-health, health-connect, samsung-health\)/);
   });
 
   test('the registered providers keep their documented defaults', () => {
     const config = loadConfig({});
     expect(config.providerPriority).toEqual({
-      sleep: ['OURA', 'POLAR', 'GARMIN', 'WHOOP', 'STRAVA'],
-      recovery: ['OURA', 'POLAR', 'GARMIN', 'WHOOP', 'STRAVA'],
-      activity: ['POLAR', 'GARMIN', 'OURA', 'WHOOP', 'STRAVA'],
-      workout: ['POLAR', 'GARMIN', 'OURA', 'WHOOP', 'STRAVA'],
+      sleep: ['OURA', 'POLAR', 'GARMIN', 'WHOOP', 'STRAVA', ...devices],
+      recovery: ['OURA', 'POLAR', 'GARMIN', 'WHOOP', 'STRAVA', ...devices],
+      activity: ['POLAR', 'GARMIN', 'OURA', 'WHOOP', 'STRAVA', ...devices],
+      workout: ['POLAR', 'GARMIN', 'OURA', 'WHOOP', 'STRAVA', ...devices],
     });
     expect(config.providers.oura.extras).toEqual({ webhookVerificationToken: null });
   });

@@ -7,7 +7,7 @@
 import { demoInstructions, followSandboxConsent, runDemo } from '../../src/cli/demo.js';
 import { startOuraFake } from '../../src/sandbox/oura/index.js';
 import { startPolarFake } from '../../src/sandbox/polar/index.js';
-import { PROVIDERS } from '../../src/providers/registry.js';
+import { DEVICE_PROVIDERS, PROVIDERS } from '../../src/providers/registry.js';
 import { databaseVariants } from '../support/databases.js';
 import { listeningTestApp, type ListeningApp } from '../support/listening-app.js';
 import { createTestApp, TEST_ADMIN_KEY, type TestApp } from '../support/test-app.js';
@@ -26,8 +26,11 @@ describe.each(databaseVariants())('sandbox providers (%s)', (variant) => {
 
   it('lists every provider as an available sandbox', async () => {
     const res = await t.graphql('{ providers { id available sandbox } }');
-    expect(res.body.data.providers.map((p: { id: string }) => p.id)).toEqual(['POLAR', 'OURA', 'WHOOP', 'GARMIN', 'STRAVA']);
-    expect(res.body.data.providers).toEqual(PROVIDERS.map((p) => ({ id: p.id, available: true, sandbox: true })));
+    // Cloud providers on their simulators; the phones (device providers) need nothing and have no simulator.
+    expect(res.body.data.providers).toEqual([
+      ...PROVIDERS.map((p) => ({ id: p.id, available: true, sandbox: true })),
+      ...DEVICE_PROVIDERS.map((p) => ({ id: p.id, available: true, sandbox: false })),
+    ]);
   });
 
   it('connectProvider returns the simulator consent page: a real page with Allow (and Deny) that redirects to the callback', async () => {
@@ -194,7 +197,10 @@ describe('SANDBOX=false', () => {
     const t = await createTestApp('pglite', { SANDBOX: 'false' });
     try {
       const res = await t.graphql('{ providers { id available sandbox } }');
-      expect(res.body.data.providers).toEqual(PROVIDERS.map((p) => ({ id: p.id, available: false, sandbox: false })));
+      expect(res.body.data.providers).toEqual([
+        ...PROVIDERS.map((p) => ({ id: p.id, available: false, sandbox: false })),
+        ...DEVICE_PROVIDERS.map((p) => ({ id: p.id, available: true, sandbox: false })),
+      ]);
       expect(t.app.sandbox).toBeNull();
       const mounted = await t.app.yoga.fetch('http://localhost/sandbox/polar/oauth2/authorization');
       expect(mounted.status).toBe(404);

@@ -8,6 +8,8 @@ export const appleHealthProvider: DeviceProvider = {
   slug: 'apple-health',
   displayName: 'Apple Health',
   delivery: 'device',
+  // After the cloud providers unless PROVIDER_PRIORITY_* names it.
+  priority: { sleep: 10, recovery: 10, activity: 10, workout: 10 },
   dataTypes: APPLE_MAPPED_TYPES,
   map: withBundles(mapAppleHealth),
 };

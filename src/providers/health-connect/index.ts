@@ -8,6 +8,8 @@ export const healthConnectProvider: DeviceProvider = {
   slug: 'health-connect',
   displayName: 'Health Connect',
   delivery: 'device',
+  // After the cloud providers unless PROVIDER_PRIORITY_* names it.
+  priority: { sleep: 10, recovery: 10, activity: 10, workout: 10 },
   dataTypes: HEALTH_CONNECT_MAPPED_TYPES,
   map: withBundles(mapHealthConnect),
 };
