@@ -91,6 +91,23 @@ function readinessContributors(rng: Rng): OuraReadinessContributors {
   };
 }
 
+/**
+ * The night's HRV level (RMSSD, ms) around the user's own baseline (40-74 ms): a slow swing of
+ * +-12% over ~19 days, a weekly one of +-5%, night-to-night noise of +-8%, and now and then a
+ * poor night (-30%, as after hard training or a late evening). Its own random stream, so the rest
+ * of the night stays as it was for a seed. (Was a constant 70: 56-60 ms for 90 days.)
+ */
+export function nightlyHrvLevel(ctx: GenerationContext, day: string): number {
+  const baseline = 40 + (hashSeed(ctx.seed, ctx.ouraUserId, 'hrv-baseline') % 35);
+  const phase = (hashSeed(ctx.ouraUserId, 'hrv-phase') % 1000) / 1000;
+  const r = rngFor(ctx.seed, ctx.ouraUserId, day, 'hrv-level');
+  const index = dateToMs(day) / DAY_MS;
+  const swing = 0.12 * Math.sin(2 * Math.PI * (index / 19 + phase)) + 0.05 * Math.sin((2 * Math.PI * index) / 7);
+  const noise = 0.08 * (r() * 2 - 1);
+  const poor = r() < 0.07 ? 0.7 : 1;
+  return baseline * (1 + swing + noise) * poor;
+}
+
 export function makeSleep(rng: Rng, ctx: GenerationContext, input: SleepInput): OuraSleep {
   const type: SleepType = input.type ?? 'long_sleep';
   const main = type === 'long_sleep';
@@ -122,6 +139,7 @@ export function makeSleep(rng: Rng, ctx: GenerationContext, input: SleepInput): 
   const total = deep + light + rem;
 
   const restHr = intBetween(rng, 46, 58);
+  const hrvLevel = nightlyHrvLevel(ctx, input.day);
   const hrItems: Array<number | null> = [];
   const hrvItems: Array<number | null> = [];
   for (let i = 0; i < n; i++) {
@@ -130,7 +148,7 @@ export function makeSleep(rng: Rng, ctx: GenerationContext, input: SleepInput): 
     const base = restHr + 8 * Math.pow(progress - 0.45, 2) * 4 + (phase === '4' ? 6 : phase === '3' ? 3 : 0);
     const missing = rng() < 0.02;
     hrItems.push(missing ? null : round(base + (rng() - 0.5) * 3, 0));
-    hrvItems.push(missing ? null : round(clamp(70 - (base - restHr) * 3 + (rng() - 0.5) * 20, 12, 140), 0));
+    hrvItems.push(missing ? null : round(clamp(hrvLevel + 12 - (base - restHr) * 3 + (rng() - 0.5) * 20, 12, 140), 0));
   }
   const hrValues = hrItems.filter((v): v is number => v !== null);
   const hrvValues = hrvItems.filter((v): v is number => v !== null);
