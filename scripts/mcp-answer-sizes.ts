@@ -48,6 +48,7 @@ const calls: Record<string, Record<string, unknown>[]> = {
   timeseries_get: [...enumOf('timeseries_get', 'metric').map((metric) => ({ user, metric })), ...['1min', '5min'].map((resolution) => ({ user, metric: 'heart_rate_bpm', resolution }))],
   scores_get: [{ user }],
   score_explain: enumOf('score_explain', 'kind').flatMap((kind) => [0, 1].map((ago) => ({ user, kind, date: isoDaysAgo(ago) }))),
+  summary_by_period: [{ user }, { user, group_by: 'month' }],
 };
 
 function isoDaysAgo(days: number): string {

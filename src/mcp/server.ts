@@ -10,6 +10,7 @@ import { registerResources } from './resources.js';
 import { registerInsightTools } from './tools/insights.js';
 import { registerRecordTools } from './tools/records.js';
 import { registerScoreTools } from './tools/scores.js';
+import { registerSummaryTool } from './tools/summary.js';
 
 export const SERVER_INFO = { name: 'wearable-health-graph', version: '0.1.0' };
 
@@ -24,6 +25,7 @@ export function buildMcpServer(deps: McpDeps & { logger: Logger }, principal: Mc
   registerRecordTools(server, call, deps.logger);
   registerInsightTools(server, call, deps.logger);
   registerScoreTools(server, call, deps.logger);
+  registerSummaryTool(server, call, deps.logger);
   registerResources(server, call);
   registerPrompts(server, call);
   return server;

@@ -7,9 +7,10 @@ import type { Config } from '../config.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { createDayLoader } from '../graphql/loaders/days.js';
 import type { createScoresLoader } from '../graphql/loaders/scores.js';
+import type { createSeriesLoaders } from '../graphql/loaders/series.js';
 
 export interface ReadContext {
   prisma: PrismaClient;
   config: Config;
-  loaders: { days: ReturnType<typeof createDayLoader>; scores: ReturnType<typeof createScoresLoader> };
+  loaders: { days: ReturnType<typeof createDayLoader>; scores: ReturnType<typeof createScoresLoader> } & ReturnType<typeof createSeriesLoaders>;
 }

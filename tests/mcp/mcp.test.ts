@@ -14,7 +14,7 @@ import { TEST_ADMIN_KEY } from '../support/test-app.js';
 import { waitForScoresIdle } from '../support/scores.js';
 import { httpClient, MODERN, schemaErrors, startMcpStack, stdioClient, type McpStack } from './support.js';
 
-const TOOLS = ['users_find', 'days_summary', 'sleep_nights', 'workouts_list', 'workouts_detail', 'recovery_daily', 'trends_get', 'anomalies_list', 'periods_compare', 'coverage_get', 'timeseries_get', 'scores_get', 'score_explain'];
+const TOOLS = ['users_find', 'days_summary', 'sleep_nights', 'workouts_list', 'workouts_detail', 'recovery_daily', 'trends_get', 'anomalies_list', 'periods_compare', 'coverage_get', 'timeseries_get', 'scores_get', 'score_explain', 'summary_by_period'];
 /** A parameter override, so the resources and score_explain must report the configuration in effect, not the defaults. */
 const SCORES_CONFIG = '{"recovery":{"minBaselineNights":6}}';
 const today = formatLocalDate(new Date());
@@ -63,6 +63,8 @@ async function callEveryTool(client: Client, user: string): Promise<Map<string, 
   await call('timeseries_get', { user, metric: 'score_recovery', resolution: 'week' });
   await call('scores_get', { user });
   await call('score_explain', { user, kind: 'recovery', date: addLocalDays(today, -1) });
+  await call('summary_by_period', { user });
+  await call('summary_by_period', { user, group_by: 'month', from: addLocalDays(today, -40), to: today });
   return results;
 }
 
@@ -137,6 +139,21 @@ describe.each(databaseVariants())('MCP server on the sandbox demo (%s)', (varian
     const trend = ((await client.callTool({ name: 'trends_get', arguments: { user: stack.demoUserId, metric: 'hrv_rmssd_ms', window_days: 30 } })) as ToolResult).structuredContent;
     expect(trend.trend.days_with_data).toBe(points.length);
     expect(trend.trend.slope_per_week).toBeCloseTo(slope * 7, 2);
+
+    // Weekly summary: the same service as User.summary; the nights and workouts counted here from GraphQL's days.
+    const weekly = await stack.t.graphql(
+      `query($u: ID!, $from: LocalDate!, $to: LocalDate!) { user(id: $u) { summary(from: $from, to: $to, groupBy: WEEK) { start daysInRange sleep { nights averageTotalSleepSeconds } recovery { averageHrvRmssdMs } workouts { count } } } }`,
+      { u: stack.demoUserId, from, to: today },
+    );
+    expect(weekly.body.errors).toBeUndefined();
+    const byPeriod = ((await client.callTool({ name: 'summary_by_period', arguments: { user: stack.demoUserId, from, to: today } })) as ToolResult).structuredContent;
+    const gWeeks = weekly.body.data.user.summary as any[];
+    expect(byPeriod.periods.map((p: any) => [p.start, p.days_in_range, p.sleep.nights, p.workouts.count])).toEqual(gWeeks.map((w) => [w.start, w.daysInRange, w.sleep.nights, w.workouts.count]));
+    byPeriod.periods.forEach((p: any, i: number) => {
+      const w = gWeeks[i];
+      expect(p.sleep.avg_total_sleep_hours).toBe(w.sleep.averageTotalSleepSeconds === null ? null : Math.round((w.sleep.averageTotalSleepSeconds / 3600) * 100) / 100);
+      expect(p.recovery.avg_hrv_rmssd_ms).toBe(w.recovery.averageHrvRmssdMs === null ? null : Math.round(w.recovery.averageHrvRmssdMs * 10) / 10);
+    });
 
     const coverage = ((await client.callTool({ name: 'coverage_get', arguments: { user: stack.demoUserId, from, to: today } })) as ToolResult).structuredContent;
     const ouraSleep = coverage.data_types.find((t: any) => t.data_type === 'sleep' && t.provider === 'OURA');
