@@ -199,5 +199,5 @@ describe.each(databaseVariants())('federation: the health subgraph behind Hive G
       child?.kill('SIGTERM');
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  }, 30_000);
+  }, 90_000 /* a child process compiling TypeScript: 5-10 s on a quiet machine, 30+ on a busy one */);
 });
