@@ -33,7 +33,7 @@ import { loadTokenCipher, type TokenCipher } from './security/crypto.js';
 import type { StartupPhases } from './startup-phases.js';
 import { ScoresEngine } from './derived/jobs.js';
 import { SyncEngine } from './sync/engine.js';
-import { createQueue } from './sync/queue.js';
+import { createQueue, trackWork } from './sync/queue.js';
 
 export interface App {
   config: Config;
@@ -110,6 +110,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       pollingIntervalSeconds: config.sync.pollingIntervalSeconds,
       maintenanceIntervalSeconds: Math.min(120, Math.max(1, config.sync.jobTimeoutSeconds)),
     });
+    // Job handlers still running at shutdown finish before pg-boss stops and the database closes.
+    const jobs = new InFlight();
+    trackWork(boss, jobs);
     const prisma = database.prisma;
     const scores = new ScoresEngine({ prisma, boss, config, logger });
     const sync = new SyncEngine({ prisma, boss, cipher, config, logger, http: options.http, today: options.today, ownsDatabase: Boolean(database.pglite), onRecordsStored: (userId) => scores.requestRecompute(userId) });
@@ -173,6 +176,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       generatedApiKey: generatedKey,
       adminKeyNeverUsed,
       async close({ drainTimeoutMs = 25_000 } = {}) {
+        const deadline = Date.now() + drainTimeoutMs;
+        const left = () => Math.max(1_000, deadline - Date.now());
         // Requests whose clients hung up (and operations the request timeout answered early) still
         // run after the listener closed: they finish before the queue and the database they use stop.
         if (!(await inFlight.drain(drainTimeoutMs))) {
@@ -180,9 +185,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         }
         // Deliveries already accepted are recorded (and answered) before the database closes.
         await webhookRoutes.close();
+        // No new jobs are fetched; the running ones finish (within what is left of the budget)
+        // while pg-boss and the database are still there to complete them.
         await sync.stopWorkers();
         await scores.stopWorkers();
-        await startedBoss.stop({ graceful: true, wait: true, timeout: 10_000 });
+        if (!(await jobs.drain(left()))) {
+          logger.warn('stopping with jobs still running: the queue releases them for a retry', { jobs: jobs.size });
+        }
+        await startedBoss.stop({ graceful: true, wait: true, timeout: Math.min(10_000, left()) });
         await sandbox?.close();
         await database.close();
       },

@@ -6,6 +6,7 @@
 import PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logger.js';
+import type { InFlight } from '../http/in-flight.js';
 
 export interface QueueOptions {
   /** How long a job may run before another worker may take it over (crash recovery). */
@@ -102,5 +103,18 @@ export function loggedJobs<J extends { id: string; data: unknown }>(
       failed('job failed; the queue retries it while it has tries left', { ...fields, durationMs: Math.round(performance.now() - started), error: (error as Error)?.message ?? String(error) });
       throw error;
     }
+  };
+}
+
+/**
+ * Every handler registered with boss.work from now on is tracked in `inFlight` until it settles:
+ * shutdown stops fetching (offWork), waits for these, and only then stops pg-boss (which, after its
+ * own timeout, fails what still runs) and closes the database the handlers use.
+ */
+export function trackWork(boss: PgBoss, inFlight: InFlight): void {
+  const work = boss.work.bind(boss) as (...args: unknown[]) => Promise<string>;
+  (boss as unknown as { work: (...args: unknown[]) => Promise<string> }).work = (...args: unknown[]) => {
+    const handler = args.at(-1) as (jobs: unknown) => unknown;
+    return work(...args.slice(0, -1), (jobs: unknown) => inFlight.track(Promise.resolve().then(() => handler(jobs))));
   };
 }
