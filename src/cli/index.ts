@@ -26,6 +26,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { replayRawPayloads } from '../sync/replay.js';
 import { importAppleExport } from '../ingest/apple-export.js';
+import { importSamsungExport } from '../ingest/samsung-export.js';
 import { requestRecomputeFromOutside } from '../derived/jobs.js';
 import { createLogger } from '../logger.js';
 import { download, graphql, progressBar, ProgressBoard, subscribe, type Remote } from './remote.js';
@@ -55,6 +56,7 @@ const USAGE = `usage: npm run cli -- <command>
   webhooks unregister <${PROVIDER_SLUGS}>
   replay [--provider ${ALL_PROVIDER_SLUGS}] [--user USER_ID]
   import apple-health <export.zip|export.xml> --user USER_ID
+  import samsung-health <export folder|zip> --user USER_ID
   rotate-encryption-key [--new-key HEX|BASE64] [--check]`;
 
 const REMOTE_OPTIONS = { url: { type: 'string' }, key: { type: 'string' } } as const;
@@ -386,17 +388,20 @@ async function rotateKey(config: Config, args: string[]) {
   if (result.failures.length) process.exitCode = 1;
 }
 
-/** `import apple-health export.zip --user ID`: streamed into the database (stop `npm start` first in embedded mode). */
+/** `import apple-health export.zip --user ID` / `import samsung-health <folder|zip> --user ID`: streamed into the database (stop `npm start` first in embedded mode). */
 async function importExport(config: Config, args: string[]) {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { user: { type: 'string' } } });
   const [platform, file] = positionals;
-  if (platform !== 'apple-health') throw new UsageError('import takes apple-health (the Health app\'s export.zip)');
-  if (!file) throw new UsageError('import apple-health needs the export file: export.zip (or its export.xml)');
+  if (platform !== 'apple-health' && platform !== 'samsung-health') {
+    throw new UsageError('import takes apple-health (the Health app\'s export.zip) or samsung-health (the "Download personal data" folder or its zip)');
+  }
+  if (!file) throw new UsageError(platform === 'apple-health' ? 'import apple-health needs the export file: export.zip (or its export.xml)' : 'import samsung-health needs the export folder (or its zip)');
   if (!fs.existsSync(file)) throw new UsageError(`no file "${file}"`);
   if (!values.user) throw new UsageError('import needs --user USER_ID (the User id the API returns)');
+  const importer = platform === 'apple-health' ? importAppleExport : importSamsungExport;
   const result = await withDatabase(config, async (db) => {
     const userId = await userIdArg(db, values.user!);
-    const imported = await importAppleExport(db.prisma, {
+    const imported = await importer(db.prisma, {
       userId,
       file,
       workoutPriority: config.providerPriority.workout,

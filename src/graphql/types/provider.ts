@@ -21,6 +21,7 @@ export const ProviderKindEnum = builder.enumType('ProviderKind', {
 /** Export files the gateway imports, per device provider. */
 const IMPORTS: Partial<Record<DeviceProvider['id'], string[]>> = {
   APPLE_HEALTH: ['export.zip (Health app: Export All Health Data), by POST /ingest/v1/apple-health/export or npm run cli -- import apple-health'],
+  SAMSUNG_HEALTH: ['Samsung Health "Download personal data" folder or its zip (CSV files), by npm run cli -- import samsung-health'],
 };
 
 export const ProviderInfoRef = builder.objectRef<AnyProvider>('ProviderInfo');
