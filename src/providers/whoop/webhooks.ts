@@ -8,7 +8,8 @@
  * of one event share its trace_id and are de-duplicated by the intake.
  *
  * Events: `<sleep|workout|recovery>.updated` fetch the named record by id (a recovery event names
- * its sleep's UUID); `*.deleted` remove the record at once (recovery: `recovery:<sleep UUID>`).
+ * its sleep's UUID); `*.deleted` remove the record at once (recovery: `recovery:<sleep UUID>`; a
+ * deleted sleep also removes the recovery scored from it).
  * A workout changes its cycle's strain, so workout.updated also refreshes the recent cycles.
  */
 import { hmacSha256, signatureMatches, withinTolerance } from '../../security/signatures.js';
@@ -54,6 +55,10 @@ export function createWhoopWebhookHandler(options: { now?: () => number; toleran
       const deliveryKey = capKey(`${type}:${id}:${text(delivery.trace_id) ?? timestamp}`);
       const recordId = dataType === WHOOP_DATA_TYPES.recovery && action === 'deleted' ? recoveryRecordId(id) : id;
       const events: WebhookEvent[] = [{ providerUserId: userId, dataType, action: action === 'deleted' ? 'delete' : 'upsert', providerRecordId: recordId, deliveryKey }];
+      // A recovery belongs to its sleep: a deleted sleep takes its recovery along (recovery.deleted may never come).
+      if (dataType === WHOOP_DATA_TYPES.sleep && action === 'deleted') {
+        events.push({ providerUserId: userId, dataType: WHOOP_DATA_TYPES.recovery, action: 'delete', providerRecordId: recoveryRecordId(id), deliveryKey: capKey(`${deliveryKey}:recovery`) });
+      }
       if (dataType === WHOOP_DATA_TYPES.workout && action === 'updated') {
         events.push({ providerUserId: userId, dataType: WHOOP_DATA_TYPES.cycle, action: 'upsert', deliveryKey: capKey(`${deliveryKey}:cycle`) });
       }
