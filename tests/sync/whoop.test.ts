@@ -115,7 +115,7 @@ describe.each(databaseVariants())('WHOOP next to Polar and Oura (%s)', (variant)
 
   beforeAll(async () => {
     stack = await startTwoProviderStack(variant, async () => {
-      whoop = await startWhoopFake({ today: TODAY, days: 20, seed: 19, offsetMinutes: -300, clientId: 'whoop-app', clientSecret: 'whoop-app-secret-0123' });
+      whoop = await startWhoopFake({ today: TODAY, days: 20, seed: 19, offsetMinutes: -300, clientId: 'whoop-app', clientSecret: 'whoop-app-secret-0123', minuteWindowSeconds: 2 });
       return {
         WHOOP_CLIENT_ID: whoop.clientId,
         WHOOP_CLIENT_SECRET: whoop.clientSecret,
@@ -272,7 +272,8 @@ describe.each(databaseVariants())('WHOOP next to Polar and Oura (%s)', (variant)
     const sleeps = await prisma().sleepSession.findMany({ where: { userId, provider: 'WHOOP' }, select: { score: true } });
     expect(sleeps).toHaveLength(before);
     expect(sleeps.filter((s) => s.score !== 50)).toEqual([]);
-    // The 429 blocked the client's budget (shared by every worker) for a while.
+    // The 429 blocked the client's budget (shared by every worker) until the spent window's
+    // X-RateLimit-Reset (WHOOP sends no Retry-After; the simulator's window is 2 s here).
     const budget = await prisma().rateBudget.findUnique({ where: { key: `whoop:${whoop.clientId}` } });
     expect(budget?.blockedUntil).not.toBeNull();
   }, 120_000);

@@ -30,6 +30,8 @@ export interface WhoopFakeOptions {
   /** The client's rate limits (default 100 a minute, 10,000 a day). */
   perMinute?: number;
   perDay?: number;
+  /** Length of the perMinute window in seconds (default 60); tests shorten it. */
+  minuteWindowSeconds?: number;
   /** The webhook URL registered in the developer dashboard (sendWebhook's default target). */
   webhookUrl?: string;
   sandbox?: SandboxMode;
@@ -79,6 +81,7 @@ export async function startWhoopFake(options: WhoopFakeOptions = {}): Promise<Wh
     redirectUris: options.redirectUris ?? null,
     perMinute: options.perMinute ?? 100,
     perDay: options.perDay ?? 10_000,
+    minuteWindowSeconds: options.minuteWindowSeconds ?? 60,
     sandbox: options.sandbox ?? null,
   });
   const faults = new FaultInjector(AUTHORIZE_PATH);

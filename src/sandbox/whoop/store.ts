@@ -54,6 +54,8 @@ export interface WhoopStoreConfig {
   /** Requests per minute and per day of the client (WHOOP's defaults: 100 and 10,000). */
   perMinute: number;
   perDay: number;
+  /** Length of the short window (60: WHOOP's minute; tests shorten it, as Strava's periods are). */
+  minuteWindowSeconds: number;
   sandbox: SandboxMode | null;
 }
 
@@ -140,7 +142,8 @@ export class WhoopStore {
    */
   countRequest(): { allowed: boolean; headers: Record<string, string> } {
     const now = this.now();
-    const minuteStart = Math.floor(now / 60_000) * 60_000;
+    const windowMs = this.config.minuteWindowSeconds * 1000;
+    const minuteStart = Math.floor(now / windowMs) * windowMs;
     const dayStart = Math.floor(now / 86_400_000) * 86_400_000;
     if (this.minute.start !== minuteStart) this.minute = { start: minuteStart, used: 0 };
     if (this.day.start !== dayStart) this.day = { start: dayStart, used: 0 };
@@ -153,11 +156,11 @@ export class WhoopStore {
     const minuteLeft = perMinute - this.minute.used;
     const dayLeft = perDay - this.day.used;
     // The headers describe the window closest to running out.
-    const tight = minuteLeft <= dayLeft ? { limit: perMinute, left: minuteLeft, reset: minuteStart + 60_000 } : { limit: perDay, left: dayLeft, reset: dayStart + 86_400_000 };
+    const tight = minuteLeft <= dayLeft ? { limit: perMinute, left: minuteLeft, reset: minuteStart + windowMs } : { limit: perDay, left: dayLeft, reset: dayStart + 86_400_000 };
     return {
       allowed,
       headers: {
-        'X-RateLimit-Limit': `${tight.limit}, ${perMinute};window=60, ${perDay};window=86400`,
+        'X-RateLimit-Limit': `${tight.limit}, ${perMinute};window=${this.config.minuteWindowSeconds}, ${perDay};window=86400`,
         'X-RateLimit-Remaining': String(Math.max(0, tight.left)),
         'X-RateLimit-Reset': String(Math.max(1, Math.ceil((tight.reset - now) / 1000))),
       },
