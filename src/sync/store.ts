@@ -116,14 +116,18 @@ async function storeChunk(prisma: PrismaClient, owner: Owner, items: RawItem[], 
   const storedByKey = new Map(stored.map((s) => [rawKeyOf(s), s]));
 
   const changed: ChangedPayload[] = [];
+  /** Shares the previous version of a revised payload wrote that its new version does not (a sample moved to another day). */
+  const staleShares: ShareRecord[] = [];
   items.forEach((item, index) => {
     counts.fetched++;
     const existing = storedByKey.get(rawKeyOf(item));
-    if (existing?.normalizedAt && !options.force && isDeepStrictEqual(existing.payload, item.payload)) {
+    const same = existing !== undefined && isDeepStrictEqual(existing.payload, item.payload);
+    if (existing?.normalizedAt && !options.force && same) {
       counts.unchanged++;
       return;
     }
     const outcome = safeMap(map, item);
+    if (existing && !same && !options.force) staleShares.push(...sharesLeftBehind(safeMap(map, { ...item, payload: existing.payload as never }), outcome));
     if (!outcome.ok) {
       counts.skipped++;
       counts.skippedReasons.push({ dataType: item.dataType, providerRecordId: item.providerRecordId, reason: outcome.reason });
@@ -146,6 +150,8 @@ async function storeChunk(prisma: PrismaClient, owner: Owner, items: RawItem[], 
 
   // Commit 1: the raw payloads. A payload with nothing to write is normalized in the same step.
   const hasWrites = new Set<number>([...plan.samples, ...plan.shares].map((s) => s.payloadIndex));
+  // A payload whose old version left shares behind has writes (their removal) even if the new one maps to none.
+  if (staleShares.length > 0) for (const c of changed) hasWrites.add(c.index);
   for (const m of plan.measurements.values()) hasWrites.add(m.payloadIndex);
   for (const rows of plan.rows.values()) for (const row of rows.values()) hasWrites.add(row.payloadIndex);
   const upserted = await upsertRawPayloads(
@@ -163,7 +169,8 @@ async function storeChunk(prisma: PrismaClient, owner: Owner, items: RawItem[], 
   const written = new Set<string>(); // rows inserted or changed, as rowKey(table, providerRecordId)
   if (hasWrites.size > 0) {
     const types = await columnTypes(prisma);
-    const statements: Prisma.PrismaPromise<unknown>[] = [];
+    // First the shares a revised payload no longer has (their rows recomputed, emptied ones deleted), then the new ones.
+    const statements: Prisma.PrismaPromise<unknown>[] = removeShares(prisma, owner, staleShares);
     const rowStatements: { table: RecordTable; at: number }[] = [];
     for (const [table, rows] of plan.rows) {
       for (const statement of upsertRows(prisma, types, owner, table, rows.values(), payloadId)) rowStatements.push({ table, at: statements.push(statement) - 1 });
@@ -180,7 +187,7 @@ async function storeChunk(prisma: PrismaClient, owner: Owner, items: RawItem[], 
     }
     statements.push(markNormalized(prisma, changed.filter((c) => hasWrites.has(c.index)).map((c) => payloadId(c.index))));
     // The user's scores are stale from the earliest date written (src/derived/), in the same commit.
-    const staleFrom = earliestLocalDate(mapped.flatMap((m) => m.records));
+    const staleFrom = earliestLocalDate([...mapped.flatMap((m) => m.records), ...staleShares.map((record) => ({ kind: 'share' as const, record }))]);
     if (staleFrom) statements.push(markScoresDirty(prisma, owner.userId, staleFrom));
     const results = await prisma.$transaction(statements);
     if (samplesAt >= 0) samplesCreated = new Set((results[samplesAt] as { p: number }[]).map((r) => Number(r.p)));
@@ -254,6 +261,15 @@ async function readWorkoutCandidates(prisma: PrismaClient, owner: Owner, workout
     select: { id: true, provider: true, startTime: true, endTime: true },
     orderBy: [{ startTime: 'asc' }, { id: 'asc' }],
   });
+}
+
+/** The shares `before` wrote that `after` does not write (same row and entry counts as kept). */
+function sharesLeftBehind(before: MapOutcome, after: MapOutcome): ShareRecord[] {
+  if (!before.ok) return [];
+  const shares = (outcome: MapOutcome) => (outcome.ok ? outcome.records.flatMap((r) => (r.kind === 'share' ? [r.record] : [])) : []);
+  const key = (s: ShareRecord) => `${s.table}\u0000${s.providerRecordId}\u0000${s.entryId}`;
+  const kept = new Set(shares(after).map(key));
+  return shares(before).filter((s) => !kept.has(key(s)));
 }
 
 function safeMap(map: PayloadMapper, item: RawItem): MapOutcome {
