@@ -5,6 +5,7 @@
  * (kebab-case) views are rendered from them in render.ts.
  */
 import { between, hashSeed, intBetween, mulberry32, pick, rngFor, weighted, type Rng } from '../shared/random.js';
+import { sharedSessions, utcDays } from '../shared/person.js';
 import {
   DAY_MS,
   addDays,
@@ -109,7 +110,13 @@ export interface ExerciseInput {
   /** Minutes after local midnight. */
   startMinute: number;
   sport: string;
+  /** Exact UTC start (ms) and duration, for a run the person also has at another provider. */
+  utcStartMs?: number;
+  durationSec?: number;
 }
+
+/** Sandbox accounts made from a login hint have this id plus the person number (src/sandbox/shared/person.ts). */
+export const SANDBOX_POLAR_USER_BASE = 20_000_000;
 
 interface UserContext {
   apiUrl: string;
@@ -135,8 +142,10 @@ const RPE = ['RPE_EASY', 'RPE_LIGHT', 'RPE_FAIRLY_BRISK', 'RPE_BRISK', 'RPE_MODE
 export function makeExercise(rng: Rng, ctx: UserContext, input: ExerciseInput): PolarExercise {
   const spec = SPORTS[input.sport] ?? SPORTS.running;
   const { maxHeartRate: maxHr, restingHeartRate: restHr } = ctx.profile;
-  const durationSec = intBetween(rng, spec.minutes[0] * 60, spec.minutes[1] * 60);
-  const localStart = dateToMs(input.date) + input.startMinute * 60_000 + intBetween(rng, 0, 59) * 1000;
+  const drawnDuration = intBetween(rng, spec.minutes[0] * 60, spec.minutes[1] * 60);
+  const drawnStart = dateToMs(input.date) + input.startMinute * 60_000 + intBetween(rng, 0, 59) * 1000;
+  const durationSec = input.durationSec ?? drawnDuration;
+  const localStart = input.utcStartMs !== undefined ? input.utcStartMs + ctx.offset * 60_000 : drawnStart;
   const utcStart = localToUtcMs(localStart, ctx.offset);
   const avgTarget = between(rng, spec.hr[0], spec.hr[1]);
 
@@ -574,6 +583,16 @@ export function generateUserData(g: GenerationContext): UserData {
       const sport =
         d === lateDay ? 'running' : slot === 'late' ? weighted(exRng, LATE_SPORT_WEIGHTS) : weighted(exRng, SPORT_WEIGHTS);
       data.exercises.push(makeExercise(exRng, ctx, { date: d, startMinute: startMinuteFor(exRng, slot), sport }));
+    }
+  }
+  // Sandbox: the person's runs that Strava also gets (uploaded from this watch).
+  if (g.person != null) {
+    const sharedRng = base('shared-runs');
+    for (const day of utcDays(first, addDays(yesterday, -1))) {
+      for (const run of sharedSessions(g.seed, g.person, day)) {
+        const date = new Date(run.startMs + ctx.offset * 60_000).toISOString().slice(0, 10);
+        data.exercises.push(makeExercise(sharedRng, ctx, { date, startMinute: 0, sport: run.sport, utcStartMs: run.startMs, durationSec: run.durationSeconds }));
+      }
     }
   }
   data.exercises.sort((a, b) => a.start_time.localeCompare(b.start_time));

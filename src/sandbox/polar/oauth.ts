@@ -4,7 +4,9 @@
  * redirect_uri with code+state, or with error=access_denied when denied. In sandbox mode GET serves
  * a consent page with "Allow" and "Deny" buttons, whose POST (same URL; Deny adds deny=1) does that redirect.
  */
-import { consentDenied, consentPage, hintNumber } from '../tokens.js';
+import { consentDenied, consentPage } from '../tokens.js';
+import { sandboxPerson } from '../shared/person.js';
+import { SANDBOX_POLAR_USER_BASE } from './data.js';
 import { authorizationTarget } from '../shared/http.js';
 import { parseBasicAuth, sendJson, sendText } from './http.js';
 import { route, type RequestContext, type Route } from './router.js';
@@ -47,7 +49,7 @@ function authorization(ctx: RequestContext): void {
   store.nextAuthorization = null;
   // Sandbox: login_hint (the gateway's user id) always yields the same simulated account.
   const loginHint = store.config.sandbox ? query.get('login_hint') : null;
-  const fromHint = loginHint ? 20_000_000 + (hintNumber(loginHint) % 70_000_000) : undefined;
+  const fromHint = loginHint ? SANDBOX_POLAR_USER_BASE + sandboxPerson(loginHint) : undefined;
   const hinted = Number(query.get('polar_user_id') ?? next?.polarUserId ?? fromHint ?? NaN);
   const user = store.createUser({
     polarUserId: Number.isInteger(hinted) ? hinted : undefined,

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RequestLogEntry } from '../shared/http.js';
 import { issueSandboxToken, verifySandboxToken, type SandboxMode } from '../tokens.js';
-import { generateUserData, type UserData } from './data.js';
+import { generateUserData, SANDBOX_POLAR_USER_BASE, type UserData } from './data.js';
 import { addDays, daysBetween, formatUtcMillis } from './time.js';
 
 export type { RequestLogEntry };
@@ -112,6 +112,8 @@ export class PolarStore {
         today: this.config.today,
         days: this.config.days,
         timeZoneOffsetMinutes: offset,
+        // A sandbox account made from a login hint: its id is SANDBOX_POLAR_USER_BASE + the person.
+        person: this.config.sandbox && polarUserId >= SANDBOX_POLAR_USER_BASE ? polarUserId - SANDBOX_POLAR_USER_BASE : null,
       }),
       committed: { exercise: new Set(), activity: new Set(), physical: new Set() },
     };

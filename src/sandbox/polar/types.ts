@@ -188,5 +188,7 @@ export interface GenerationContext {
   today: string;
   days: number;
   timeZoneOffsetMinutes: number;
+  /** Sandbox: the person behind the login (src/sandbox/shared/person.ts), whose runs Strava gets too. */
+  person?: number | null;
 }
 

@@ -7,6 +7,7 @@
  */
 import { addDays, dateToMs, DAY_MS } from '../shared/calendar.js';
 import { between, intBetween, pick, rngFor, type Rng } from '../shared/random.js';
+import { sharedSessions } from '../shared/person.js';
 
 /** Every stream type the simulator knows (Strava names). */
 export const STREAM_TYPES = ['time', 'distance', 'latlng', 'altitude', 'velocity_smooth', 'heartrate', 'cadence', 'watts', 'temp', 'moving', 'grade_smooth'] as const;
@@ -137,14 +138,26 @@ function pickSport(rng: Rng): SportProfile {
 }
 
 /** One activity starting on local date `day` (sequence number `n` of the athlete, for its id). */
-export function makeActivity(seed: number, athlete: AthleteProfile, day: string, n: number, overrides: Partial<StravaActivity> = {}, startMinutes: [number, number] = [6 * 60, 19 * 60]): StravaActivity {
+export function makeActivity(
+  seed: number,
+  athlete: AthleteProfile,
+  day: string,
+  n: number,
+  overrides: Partial<StravaActivity> = {},
+  startMinutes: [number, number] = [6 * 60, 19 * 60],
+  /** A run uploaded from the person's Polar watch: its exact UTC start and length (src/sandbox/shared/person.ts). */
+  uploaded?: { startMs: number; elapsedSeconds: number; device: string },
+): StravaActivity {
   const rng = rngFor(seed, 'strava-activity', athlete.id, day, n);
-  const sport = pickSport(rng);
-  const manual = rng() < 0.08;
+  const drawnSport = pickSport(rng);
+  const sport = uploaded ? SPORTS.find((s) => s.sport_type === 'Run')! : drawnSport;
+  const manual = rng() < 0.08 && !uploaded;
   const privacy = rng();
   const visibility = privacy < 0.12 ? 'only_me' : privacy < 0.2 ? 'followers_only' : 'everyone';
-  const elapsed = intBetween(rng, sport.minutes[0] * 6, sport.minutes[1] * 6) * 10;
-  const localStartMs = dateToMs(day) + intBetween(rng, startMinutes[0], startMinutes[1]) * 60_000;
+  const drawnElapsed = intBetween(rng, sport.minutes[0] * 6, sport.minutes[1] * 6) * 10;
+  const drawnLocalStart = dateToMs(day) + intBetween(rng, startMinutes[0], startMinutes[1]) * 60_000;
+  const elapsed = uploaded ? Math.round(uploaded.elapsedSeconds / 10) * 10 : drawnElapsed;
+  const localStartMs = uploaded ? uploaded.startMs + athlete.utcOffsetSeconds * 1000 : drawnLocalStart;
   const startMs = localStartMs - athlete.utcOffsetSeconds * 1000;
   const base: StravaActivity = {
     id: 9_000_000_000 + athlete.id * 10_000 + n,
@@ -164,7 +177,7 @@ export function makeActivity(seed: number, athlete: AthleteProfile, day: string,
     max_speed: 0,
     has_heartrate: false,
     calories: 0,
-    device_name: manual ? null : sport.sport_type === 'VirtualRide' ? 'Zwift' : athlete.device,
+    device_name: uploaded ? uploaded.device : manual ? null : sport.sport_type === 'VirtualRide' ? 'Zwift' : athlete.device,
     manual,
     private: visibility === 'only_me',
     visibility,
@@ -244,7 +257,7 @@ function makeStreams(rng: Rng, sport: SportProfile, athlete: AthleteProfile, ela
 }
 
 /** An athlete's generated history: `days` days ending on `today`, 0-2 activities a day. */
-export function generateActivities(seed: number, athlete: AthleteProfile, today: string, days: number): StravaActivity[] {
+export function generateActivities(seed: number, athlete: AthleteProfile, today: string, days: number, person: number | null = null): StravaActivity[] {
   const activities: StravaActivity[] = [];
   let n = 0;
   for (let d = days - 1; d >= 0; d--) {
@@ -254,6 +267,17 @@ export function generateActivities(seed: number, athlete: AthleteProfile, today:
     // Two on one day never overlap: a morning one (ends by 11:30) and an evening one.
     const slots: [number, number][] = count === 2 ? [[6 * 60, 9 * 60], [17 * 60, 19 * 60]] : [[6 * 60, 19 * 60]];
     for (let k = 0; k < count; k++) activities.push(makeActivity(seed, athlete, day, n++, {}, slots[k]));
+  }
+  // Sandbox: the person's runs recorded by their Polar watch and uploaded here (Polar Flow's
+  // Strava sync); the same days as the Polar sandbox's, up to the day before yesterday.
+  if (person !== null) {
+    let shared = 9_000;
+    for (let d = days - 1; d >= 2; d--) {
+      for (const run of sharedSessions(seed, person, addDays(today, -d))) {
+        const localDay = new Date(run.startMs + athlete.utcOffsetSeconds * 1000).toISOString().slice(0, 10);
+        activities.push(makeActivity(seed, athlete, localDay, shared++, { name: 'Morning Run' }, undefined, { startMs: run.startMs, elapsedSeconds: run.durationSeconds, device: 'Polar Vantage V3' }));
+      }
+    }
   }
   activities.sort((a, b) => Date.parse(a.start_date) - Date.parse(b.start_date));
   return activities;

@@ -1,8 +1,12 @@
 /** In-memory state of the Strava simulator: athletes and their activities, tokens, codes, the push subscription, rate-limit counters, logs. */
 import { randomBytes } from 'node:crypto';
 import type { RequestLogEntry } from '../shared/http.js';
-import { hintNumber, issueSandboxToken, verifySandboxToken, type SandboxMode } from '../tokens.js';
+import { issueSandboxToken, verifySandboxToken, type SandboxMode } from '../tokens.js';
 import { athleteProfile, generateActivities, type AthleteProfile, type StravaActivity } from './data.js';
+import { PERSON_MODULUS, sandboxPerson } from '../shared/person.js';
+
+/** Sandbox athletes made from a login hint have this id plus the person number (src/sandbox/shared/person.ts). */
+export const SANDBOX_ATHLETE_BASE = 1_000_000;
 
 export interface RateLimitOptions {
   /** Requests per short / long period, all methods (Strava default 200 per 15 minutes, 2000 a day). */
@@ -100,7 +104,9 @@ export class StravaStore {
     let athlete = this.athletes.get(id);
     if (!athlete) {
       const profile = athleteProfile(this.config.seed, id);
-      athlete = { profile, activities: generateActivities(this.config.seed, profile, this.config.today, this.config.days), added: 0 };
+      // A sandbox athlete made from a login hint: its id is SANDBOX_ATHLETE_BASE + the person.
+      const person = this.config.sandbox && id >= SANDBOX_ATHLETE_BASE && id < SANDBOX_ATHLETE_BASE + PERSON_MODULUS ? id - SANDBOX_ATHLETE_BASE : null;
+      athlete = { profile, activities: generateActivities(this.config.seed, profile, this.config.today, this.config.days, person), added: 0 };
       this.athletes.set(id, athlete);
     }
     return athlete;
@@ -113,7 +119,7 @@ export class StravaStore {
       this.nextAthleteId = null;
       return this.athlete(id);
     }
-    if (this.config.sandbox && loginHint) return this.athlete(1_000_000 + (hintNumber(loginHint) % 9_000_000));
+    if (this.config.sandbox && loginHint) return this.athlete(SANDBOX_ATHLETE_BASE + sandboxPerson(loginHint));
     while (this.athletes.has(100_000 + this.nextIndex)) this.nextIndex++;
     return this.athlete(100_000 + this.nextIndex++);
   }
