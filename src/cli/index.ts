@@ -50,9 +50,9 @@ const USAGE = `usage: npm run cli -- <command>
   sync <connectionId> [--from YYYY-MM-DD] [--to YYYY-MM-DD]   (WRITE key)
   demo [--external-id ID] [--redirect-uri URL] [--days N]     (WRITE key)
   export <${EXPORT_TYPES.join('|')}|all> --from YYYY-MM-DD --to YYYY-MM-DD [--format ndjson|csv] [--user USER_ID] [--out FILE]
- On the database (embedded: stop \`npm start\` first; api-key create goes through the API instead):
+ On the database (embedded: stop \`npm start\` first, except api-key create and webhooks, which go through its API):
   api-key create --name NAME [--scope read|write|admin]
-  webhooks register <${PROVIDER_SLUGS}>
+  webhooks register <${PROVIDER_SLUGS}>     (beside a running embedded server: through the API, ADMIN key)
   webhooks unregister <${PROVIDER_SLUGS}>
   replay [--provider ${ALL_PROVIDER_SLUGS}] [--user USER_ID]
   import apple-health <export.zip|export.xml> --user USER_ID
@@ -215,7 +215,8 @@ async function connectionsList(config: Config, args: string[]) {
 }
 
 async function webhooks(config: Config, args: string[]) {
-  const [action, slug] = args;
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: REMOTE_OPTIONS });
+  const [action, slug] = positionals;
   const adapter = providerArg(slug);
   if (action !== 'register' && action !== 'unregister') throw new UsageError('webhooks needs register or unregister');
   if (!adapter.webhookRegistrar && adapter.push) {
@@ -232,7 +233,21 @@ ${url}
 `);
     return;
   }
-  refuseBesideServer(config, `webhooks ${action}`, '');
+  const holder = embeddedHolder(config);
+  if (holder !== null || values.url) {
+    // The running server holds the embedded database: through its API (ADMIN key).
+    const remote = remoteOf(config, values, `webhooks ${action}`, 'an ADMIN key', holder === null ? '' : ` (the running server, process ${holder}, holds the embedded database, so this goes through its API; or stop the server and run this again)`);
+    const field = action === 'register' ? 'registerProviderWebhook' : 'unregisterProviderWebhook';
+    type View = { externalId: string; url: string; events: string[]; signed: boolean } | null;
+    const data = await graphql<Record<string, View>>(remote, `mutation($p: Provider!) { ${field}(provider: $p) { externalId url events signed } }`, { p: adapter.id });
+    const webhook = data[field];
+    if (action === 'register' && webhook) {
+      process.stdout.write(`${adapter.displayName} webhook ${webhook.externalId} -> ${webhook.url} (${webhook.events.join(', ')})\n`);
+      if (!webhook.signed) process.stdout.write('warning: no signature secret is stored; deliveries will be rejected until one is.\n');
+    } else if (!webhook) throw new UsageError(`no ${adapter.displayName} webhook is registered`);
+    else process.stdout.write(`${adapter.displayName} webhook ${webhook.externalId} removed\n`);
+    return;
+  }
   await withDatabase(config, async (db) => {
     const deps = { prisma: db.prisma, config, cipher: loadTokenCipher(config), http: createHttpClient() };
     if (action === 'register') {

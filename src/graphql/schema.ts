@@ -20,6 +20,7 @@ import './types/user-token.js';
 import './types/provider.js';
 import './types/sync-run.js';
 import './types/connection-mutations.js';
+import './types/provider-webhook.js';
 import './types/sync-progress.js';
 import './federation.js';
 

@@ -2,8 +2,9 @@
  * Issue 13 items 12-14: the CLI beside a running embedded server started on another PORT. The CLI,
  * run in a shell without that PORT (only the same DATA_DIR), finds the server through the URL it
  * wrote into DATA_DIR; `api-key create` works while the server holds the embedded database (through
- * the API, with an admin key); `api-key list/revoke`, `users list`, `connections list` exist; the
- * commands that must open the database say to stop the server; GATEWAY_URL still works as a
+ * the API, with an admin key), and so do `webhooks register/unregister` (against a Polar fake);
+ * `api-key list/revoke`, `users list`, `connections list` exist; `replay`, which must open the
+ * database, says to stop the server; GATEWAY_URL still works as a
  * deprecated alias of SERVER_URL with one warning.
  */
 import { spawn } from 'node:child_process';
@@ -12,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort, graphqlOver, killAllServers, killServer, startServer, waitUntilReady, type ServerProcess } from '../support/server-process.js';
 import { ROOT } from '../support/paths.js';
+import { startPolarFake, type PolarFake } from '../../src/sandbox/polar/index.js';
 
 const KEY = 'whg_cli_running_server_admin_key_0123';
 
@@ -43,10 +45,21 @@ describe('the CLI beside a running embedded server on a non-default PORT', () =>
   let dataDir: string;
   let server: ServerProcess;
   let userId: string;
+  let polar: PolarFake;
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'whg-cli-running-'));
-    server = startServer(await freePort(), { DATA_DIR: dataDir, INITIAL_API_KEY: KEY, SANDBOX: 'false' });
+    polar = await startPolarFake({ days: 3, seed: 3 });
+    server = startServer(await freePort(), {
+      DATA_DIR: dataDir,
+      INITIAL_API_KEY: KEY,
+      SANDBOX: 'false',
+      POLAR_CLIENT_ID: polar.clientId,
+      POLAR_CLIENT_SECRET: polar.clientSecret,
+      POLAR_AUTHORIZATION_URL: polar.authorizationUrl,
+      POLAR_TOKEN_URL: polar.tokenUrl,
+      POLAR_API_URL: polar.apiUrl,
+    });
     await waitUntilReady(server, KEY);
     const created = await graphqlOver(server, KEY, 'mutation { createUser(input: { externalId: "cli-alice" }) { id } }');
     userId = created.body.data.createUser.id;
@@ -55,6 +68,7 @@ describe('the CLI beside a running embedded server on a non-default PORT', () =>
   afterAll(async () => {
     if (server) await killServer(server, 'SIGKILL').catch(() => undefined);
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await polar?.close();
   });
 
   it('the server wrote its URL into DATA_DIR; users list and connections list find it without PORT', async () => {
@@ -100,15 +114,24 @@ describe('the CLI beside a running embedded server on a non-default PORT', () =>
     expect(keyless.stderr.trimEnd().split('\n').at(-1)).toMatch(/^error: api-key create needs an ADMIN key: --key or API_KEY .*holds the embedded database.*stop the server and run this again/);
   }, 90_000);
 
-  it('replay and webhooks say to stop the server first (they open the embedded database)', async () => {
+  it('webhooks register/unregister go through the API; replay says to stop the server first (it opens the embedded database)', async () => {
     const replay = await cli(dataDir, ['replay']);
     expect(replay.status).toBe(64);
     expect(replay.stderr.trimEnd().split('\n').at(-1)).toBe(
       `error: replay opens the embedded database, which the running server (process ${server.child.pid}) holds: stop it (Ctrl-C), run this, then npm start again. To fetch data again through the API instead: resyncConnection (npm run cli -- sync <connectionId>). With DATABASE_URL (PostgreSQL) it runs beside the server.`,
     );
-    const webhooks = await cli(dataDir, ['webhooks', 'register', 'polar']);
-    expect(webhooks.status).toBe(64);
-    expect(webhooks.stderr).toMatch(/error: webhooks register opens the embedded database, which the running server \(process \d+\) holds: stop it/);
+    const registered = await cli(dataDir, ['webhooks', 'register', 'polar'], { API_KEY: KEY });
+    expect(registered.stderr).toBe('');
+    expect(registered.status).toBe(0);
+    expect(polar.webhook).not.toBeNull();
+    expect(registered.stdout).toBe(`Polar webhook ${polar.webhook!.id} -> ${polar.webhook!.url} (${polar.webhook!.events.join(', ')})\n`);
+    expect(polar.webhook!.url).toBe(`http://localhost:${server.port}/webhooks/polar`);
+    const removed = await cli(dataDir, ['webhooks', 'unregister', 'polar'], { API_KEY: KEY });
+    expect(removed.stdout).toMatch(/^Polar webhook \S+ removed\n$/);
+    expect(polar.webhook).toBeNull();
+    const keyless = await cli(dataDir, ['webhooks', 'register', 'polar']);
+    expect(keyless.status).toBe(64);
+    expect(keyless.stderr).toMatch(/error: webhooks register needs an ADMIN key: --key or API_KEY .*holds the embedded database/);
   }, 60_000);
 
   it('GATEWAY_URL still works as a deprecated alias of SERVER_URL, with one warning', async () => {
