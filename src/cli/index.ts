@@ -9,31 +9,31 @@
  * when the database is free). In embedded mode those need `npm start` stopped first: the embedded
  * database belongs to one process.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import { createApiKey } from '../auth/api-keys.js';
 import { ConfigError, loadConfig, reportDeprecations, type Config } from '../config.js';
-import { dataDirHolder } from '../db/pglite.js';
-import { serverUrlOf } from '../server-info.js';
+import { registerProviderWebhook, unregisterProviderWebhook, webhookUrl } from '../connections/webhook-admin.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
+import { dataDirHolder } from '../db/pglite.js';
+import { requestRecomputeFromOutside } from '../derived/jobs.js';
 import type { ApiKeyScope, Provider } from '../generated/prisma/enums.js';
+import { rawIdOf } from '../graphql/global-id.js';
+import { importAppleExport } from '../ingest/apple-export.js';
+import { importSamsungExport } from '../ingest/samsung-export.js';
+import { createLogger } from '../logger.js';
 import { createHttpClient } from '../providers/http.js';
 import { DEVICE_PROVIDERS, deviceProviderBySlug, PROVIDERS, providerBySlug } from '../providers/registry.js';
 import { KEY_FILE_NAME, loadTokenCipher, parseKey, PREVIOUS_KEY_FILE_NAME } from '../security/crypto.js';
 import { countStaleSecrets, rotateEncryptionKey } from '../security/rotate.js';
-import fs from 'node:fs';
-import path from 'node:path';
-import { replayRawPayloads } from '../sync/replay.js';
-import { importAppleExport } from '../ingest/apple-export.js';
-import { importSamsungExport } from '../ingest/samsung-export.js';
-import { requestRecomputeFromOutside } from '../derived/jobs.js';
-import { createLogger } from '../logger.js';
-import { download, graphql, progressBar, ProgressBoard, subscribe, type Remote } from './remote.js';
+import { serverUrlOf } from '../server-info.js';
 import { EXPORT_TYPES } from '../services/export.js';
-import { demoInstructions, runDemo } from './demo.js';
 import type { SyncProgressEvent } from '../sync/progress.js';
-import { registerProviderWebhook, unregisterProviderWebhook, webhookUrl } from '../connections/webhook-admin.js';
+import { replayRawPayloads } from '../sync/replay.js';
+import { demoInstructions, runDemo } from './demo.js';
+import { download, graphql, progressBar, ProgressBoard, subscribe, type Remote } from './remote.js';
 
 class UsageError extends Error {}
 
@@ -264,13 +264,7 @@ ${url}
 
 /** A user as the API names it (its global ID) or by the id inside it; refused when there is no such user. */
 async function userIdArg(db: Database, value: string): Promise<string> {
-  let id = value;
-  try {
-    const decoded = decodeGlobalID(value);
-    if (decoded.typename === 'User') id = decoded.id;
-  } catch {
-    // not a global ID: the raw id
-  }
+  const id = rawIdOf(value, 'User');
   if (!(await db.prisma.user.findUnique({ where: { id }, select: { id: true } }))) {
     throw new UsageError(`no user "${value}": give the User id the API returns (createUser, users { edges { node { id } } })`);
   }
