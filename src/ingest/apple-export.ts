@@ -27,33 +27,14 @@ import type { Json } from '../normalize/records.js';
 import { contentKey } from '../normalize/shares.js';
 import { deviceProviderById } from '../providers/registry.js';
 import type { RawItem } from '../providers/types.js';
-import { storeBulk, type BulkSample } from './bulk.js';
+import { importTally, storeBulk, type BulkSample, type ImportResult } from './bulk.js';
 import { deviceConnection } from './service.js';
 
 /** Samples per flush to the store (src/ingest/bulk.ts: bundles per type and day, set-based writes); reading pauses while one is stored. */
 export const IMPORT_BATCH = 5000;
 const MAX_METADATA_ENTRIES = 50;
 
-export interface TypeCounts {
-  read: number;
-  /** Stored (new, changed, or already there as it is). */
-  stored: number;
-  skipped: number;
-  /** reason -> count */
-  reasons: Record<string, number>;
-}
-
-export interface ImportResult {
-  records: number;
-  imported: number;
-  unchanged: number;
-  skipped: number;
-  byType: Record<string, TypeCounts>;
-  bytes: number;
-  seconds: number;
-  /** Whether any record was written (derived data, the scores, then recompute). */
-  recordsChanged: boolean;
-}
+export type { ImportResult, TypeCounts } from './bulk.js';
 
 export interface ImportProgress {
   bytesRead: number;
@@ -350,34 +331,16 @@ export async function importAppleExport(prisma: PrismaClient, options: ImportOpt
   if (!fs.existsSync(options.file)) throw new Error(`no file ${options.file}`);
   await deviceConnection(prisma, options.userId, provider.id);
 
-  const byType: Record<string, TypeCounts> = {};
-  const counts = (type: string) => (byType[type] ??= { read: 0, stored: 0, skipped: 0, reasons: {} });
-  const skipType = (type: string, reason: string, n = 1) => {
-    const c = counts(type);
-    c.skipped += n;
-    c.reasons[reason] = (c.reasons[reason] ?? 0) + n;
-  };
-  const result: ImportResult = { records: 0, imported: 0, unchanged: 0, skipped: 0, byType, bytes: 0, seconds: 0, recordsChanged: false };
+  const tally = importTally();
+  const { result } = tally;
   const read = await readAppleExport(options.file, {
     batchSize: options.batchSize ?? IMPORT_BATCH,
     onElement(type, skipReason) {
-      result.records++;
-      counts(type).read++;
-      if (skipReason !== null) {
-        skipType(type, skipReason);
-        result.skipped++;
-      }
+      tally.read(type);
+      if (skipReason !== null) tally.skip(type, skipReason);
     },
     async onBatch(samples) {
-      const stored = await storeBulk(prisma, owner, provider, samples, { source: 'export', workoutPriority: options.workoutPriority });
-      result.recordsChanged ||= stored.changed;
-      for (const [type, c] of stored.byType) {
-        counts(type).stored += c.imported + c.unchanged;
-        for (const [reason, n] of Object.entries(c.reasons)) skipType(type, reason, n);
-        result.imported += c.imported;
-        result.unchanged += c.unchanged;
-        result.skipped += c.skipped;
-      }
+      tally.stored(await storeBulk(prisma, owner, provider, samples, { source: 'export', workoutPriority: options.workoutPriority }));
     },
     onProgress: options.onProgress && ((bytesRead, bytesTotal) => options.onProgress!({ bytesRead, bytesTotal, records: result.records, imported: result.imported, skipped: result.skipped })),
   });

@@ -146,3 +146,54 @@ export async function storeBulk(prisma: PrismaClient, owner: Owner, provider: De
   }
   return { byType, changed: result.created + result.updated > 0 };
 }
+
+/** What one import counted per source type: read, stored (new, changed or already there), skipped with reasons. */
+export interface TypeCounts {
+  read: number;
+  stored: number;
+  skipped: number;
+  /** reason -> count */
+  reasons: Record<string, number>;
+}
+
+export interface ImportResult {
+  records: number;
+  imported: number;
+  unchanged: number;
+  skipped: number;
+  byType: Record<string, TypeCounts>;
+  bytes: number;
+  seconds: number;
+  /** Whether any record was written (derived data, the scores, then recompute). */
+  recordsChanged: boolean;
+}
+
+/** The running counts of one export import (Apple Health, Samsung Health): one element read, skipped, or a bulk store's outcome. */
+export function importTally() {
+  const byType: Record<string, TypeCounts> = {};
+  const result: ImportResult = { records: 0, imported: 0, unchanged: 0, skipped: 0, byType, bytes: 0, seconds: 0, recordsChanged: false };
+  const counts = (type: string) => (byType[type] ??= { read: 0, stored: 0, skipped: 0, reasons: {} });
+  const skip = (type: string, reason: string, n = 1) => {
+    const c = counts(type);
+    c.skipped += n;
+    c.reasons[reason] = (c.reasons[reason] ?? 0) + n;
+    result.skipped += n;
+  };
+  return {
+    result,
+    read(type: string) {
+      result.records++;
+      counts(type).read++;
+    },
+    skip,
+    stored(outcome: BulkOutcome) {
+      result.recordsChanged ||= outcome.changed;
+      for (const [type, c] of outcome.byType) {
+        counts(type).stored += c.imported + c.unchanged;
+        for (const [reason, n] of Object.entries(c.reasons)) skip(type, reason, n);
+        result.imported += c.imported;
+        result.unchanged += c.unchanged;
+      }
+    },
+  };
+}

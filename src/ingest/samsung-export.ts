@@ -25,8 +25,8 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Provider } from '../generated/prisma/enums.js';
 import type { Json } from '../normalize/records.js';
 import { deviceProviderById } from '../providers/registry.js';
-import type { ImportProgress, ImportResult, TypeCounts } from './apple-export.js';
-import { storeBulk, type BulkSample } from './bulk.js';
+import type { ImportProgress } from './apple-export.js';
+import { importTally, storeBulk, type BulkSample, type ImportResult } from './bulk.js';
 import { csvRows } from './csv.js';
 import { deviceConnection } from './service.js';
 
@@ -166,28 +166,14 @@ export async function importSamsungExport(prisma: PrismaClient, options: Samsung
     throw new Error('no CSV files here (is it a Samsung Health "Download personal data" folder or its zip?)');
   }
   await deviceConnection(prisma, options.userId, provider.id);
-  const byType: Record<string, TypeCounts> = {};
-  const counts = (type: string) => (byType[type] ??= { read: 0, stored: 0, skipped: 0, reasons: {} });
-  const skipType = (type: string, reason: string, n = 1) => {
-    const c = counts(type);
-    c.skipped += n;
-    c.reasons[reason] = (c.reasons[reason] ?? 0) + n;
-  };
-  const result: ImportResult = { records: 0, imported: 0, unchanged: 0, skipped: 0, byType, bytes: 0, seconds: 0, recordsChanged: false };
+  const tally = importTally();
+  const { result } = tally;
   const bytesTotal = files.reduce((n, f) => n + f.size, 0);
   const batchSize = options.batchSize ?? SAMSUNG_IMPORT_BATCH;
   let pending: BulkSample[] = [];
   const flush = async () => {
     if (!pending.length) return;
-    const stored = await storeBulk(prisma, owner, provider, pending.splice(0), { source: 'samsung-csv', workoutPriority: options.workoutPriority });
-    result.recordsChanged ||= stored.changed;
-    for (const [type, c] of stored.byType) {
-      counts(type).stored += c.imported + c.unchanged;
-      for (const [reason, n] of Object.entries(c.reasons)) skipType(type, reason, n);
-      result.imported += c.imported;
-      result.unchanged += c.unchanged;
-      result.skipped += c.skipped;
-    }
+    tally.stored(await storeBulk(prisma, owner, provider, pending.splice(0), { source: 'samsung-csv', workoutPriority: options.workoutPriority }));
   };
   let lastReport = 0;
   const progress = (force = false) => {
@@ -214,12 +200,10 @@ export async function importSamsungExport(prisma: PrismaClient, options: Samsung
           continue;
         }
         if (cells.length === 1 && cells[0].trim() === '') continue;
-        result.records++;
         const type = table?.dataType ?? name;
-        counts(type).read++;
+        tally.read(type);
         if (!table) {
-          skipType(type, 'not imported: this table has no place here yet');
-          result.skipped++;
+          tally.skip(type, 'not imported: this table has no place here yet');
           continue;
         }
         const row: Row = {};
@@ -228,8 +212,7 @@ export async function importSamsungExport(prisma: PrismaClient, options: Samsung
         });
         const converted = convertRow(table, row);
         if ('skip' in converted) {
-          skipType(type, converted.skip);
-          result.skipped++;
+          tally.skip(type, converted.skip);
           continue;
         }
         pending.push(converted);
