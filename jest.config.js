@@ -9,6 +9,7 @@ export default {
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
   globalSetup: '<rootDir>/tests/support/global-setup.mjs',
   globalTeardown: '<rootDir>/tests/support/global-teardown.mjs',
+  setupFiles: ['<rootDir>/tests/support/pg-boss-timers.ts'],
   testTimeout: 60000,
   // Three test files at a time on two cores: the suites mostly wait (simulated provider latency,
   // rate windows, child servers, polling), using ~20-25 % of a core each. The whole suite with 3
