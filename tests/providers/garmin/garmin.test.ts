@@ -14,22 +14,13 @@ import { databaseVariants } from '../../support/databases.js';
 import { listeningTestApp, type ListeningApp } from '../../support/listening-app.js';
 import { ENCRYPTION_KEY, REDIRECT, TODAY } from '../../support/polar-app.js';
 import { CONNECT_PROVIDER, createUser, fromGlobalId } from '../../support/polar-oauth-helpers.js';
+import { waitFor } from '../../support/polar-resilience.js';
 import { startPrefixProxy, type PrefixProxy } from '../../support/prefix-proxy.js';
 import { waitForSyncIdle } from '../../support/sync.js';
 import { connectOura, OURA_VERIFICATION_TOKEN } from '../../support/two-provider-app.js';
 
 const SECRET = 'path-secret-0123456789abcdef';
 const DAY = '2026-11-18';
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe.each(databaseVariants())('Garmin, the push provider (%s)', (variant) => {
   let garmin: GarminFake;
@@ -44,7 +35,7 @@ describe.each(databaseVariants())('Garmin, the push provider (%s)', (variant) =>
   /** Everything the simulator sent has been answered and mapped. */
   const settled = async () => {
     await garmin.idle();
-    await until('push deliveries processed', async () => (await prisma().pushDelivery.count()) === 0);
+    await waitFor('push deliveries processed', async () => (await prisma().pushDelivery.count()) === 0);
   };
   const summaryOn = (key: Parameters<GarminFake['summaries']>[1], date: string): Summary => garmin.summaries(garminUserId, key).find((s) => s.calendarDate === date)!;
 

@@ -12,6 +12,7 @@ import { startPolarFake, type PolarFake } from '../../fakes/polar/index.js';
 import { databaseVariants } from '../../support/databases.js';
 import { connectPolar } from '../../support/polar-app.js';
 import { createUser, fromGlobalId } from '../../support/polar-oauth-helpers.js';
+import { waitFor } from '../../support/polar-resilience.js';
 import { connectStrava, startStravaStack, STRAVA_VERIFY_TOKEN } from '../../support/strava-app.js';
 import { waitForSyncIdle } from '../../support/sync.js';
 
@@ -19,16 +20,6 @@ const today = new Date().toISOString().slice(0, 10);
 const dayOffset = (days: number) => new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 /** The local date by hand: UTC start plus utc_offset seconds (start_date_local is not read). */
 const localDate = (a: StravaActivity) => new Date(Date.parse(a.start_date) + a.utc_offset * 1000).toISOString().slice(0, 10);
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe.each(databaseVariants())('Strava (%s)', (variant) => {
   let stack: Awaited<ReturnType<typeof startStravaStack>>;
@@ -146,13 +137,13 @@ describe.each(databaseVariants())('Strava (%s)', (variant) => {
     // A forged event (another subscription id) is refused and fetches nothing.
     expect(await stack.strava.sendEvent({ object_type: 'activity', aspect_type: 'create', object_id: created.id, owner_id: athleteId }, { subscriptionId: 999 })).toBe(401);
     expect(await stack.strava.sendEvent({ object_type: 'activity', aspect_type: 'create', object_id: created.id, owner_id: athleteId })).toBe(200);
-    const stored = await until('the created activity', () => prisma.workout.findFirst({ where: { provider: 'STRAVA', providerRecordId: String(created.id) } }));
+    const stored = await waitFor('the created activity', () => prisma.workout.findFirst({ where: { provider: 'STRAVA', providerRecordId: String(created.id) } }), { timeoutMs: 30_000 });
     expect([stored.durationSeconds, stored.distanceMeters, stored.userId]).toEqual([created.elapsed_time, created.distance, user.id]);
     // An activity recorded six days ago and uploaded now (a watch synced late): the event names it,
     // and it is fetched by id, whatever its date.
     const late = stack.strava.addActivity(athleteId, { minutesAgo: 6 * 24 * 60 });
     expect(await stack.strava.sendEvent({ object_type: 'activity', aspect_type: 'create', object_id: late.id, owner_id: athleteId })).toBe(200);
-    const lateStored = await until('the late activity', () => prisma.workout.findFirst({ where: { provider: 'STRAVA', providerRecordId: String(late.id) } }));
+    const lateStored = await waitFor('the late activity', () => prisma.workout.findFirst({ where: { provider: 'STRAVA', providerRecordId: String(late.id) } }), { timeoutMs: 30_000 });
     expect([lateStored.durationSeconds, lateStored.distanceMeters]).toEqual([late.elapsed_time, late.distance]);
 
     // The activity's heart-rate stream became samples; the delete event removes them with it.
